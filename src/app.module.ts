@@ -1,0 +1,42 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { LoggingModule } from './common/logging/logging.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { dataSourceOptions, runMigrations } from './database/data-source.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { ReceiptsModule } from './modules/receipts/receipts.module.js';
+import { StorageModule } from './storage/storage.module.js';
+
+@Module({})
+export class AppModule {
+  /**
+   * `databaseUrl` is resolved by the caller (DATABASE_URL, or the embedded server it started).
+   * Migrations run as the DataSource opens, under an advisory lock, before anything queries.
+   */
+  static forRoot(config: AppConfig, databaseUrl: string, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(logger),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(databaseUrl),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            const applied = await runMigrations(dataSource);
+            if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+            return dataSource;
+          },
+        }),
+        StorageModule,
+        AuthModule,
+        ReceiptsModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,123 @@
+import { ValidationPipe, type INestApplication, type ValidationError } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { SCOPE_DESCRIPTIONS } from './common/auth/scopes.js';
+import { DomainError } from './common/errors/domain-error.js';
+import { AllExceptionsFilter } from './common/errors/http-exception.filter.js';
+import { requestIdOf } from './common/logging/logger.js';
+import type { AppConfig } from './config/app-config.js';
+
+/** Everything main.ts and the e2e tests share: the app is configured in exactly one place. */
+export function setupApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = requestIdOf(req);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.replace(/([?&]signature=)[^&]+/, '$1[redacted]'),
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          // The API may be served over plain HTTP in development (localhost); TLS is the proxy's job.
+          upgradeInsecureRequests: null,
+        },
+      },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.enableCors({
+    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
+    credentials: false,
+    maxAge: 600,
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+  });
+  app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      transform: true,
+      exceptionFactory: (errors) => validationFailed(errors),
+    }),
+  );
+  const document = createOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'openapi.json',
+    swaggerOptions: { persistAuthorization: true },
+    customSiteTitle: 'Pièces API',
+  });
+}
+
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('Pièces API')
+    .setDescription(
+      'Accounting back office for French small businesses: receipts (seed 002 at /invoice), ' +
+        'organizations and API keys. Authenticate with `Authorization: Bearer <API key>`.',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An API key (pk_…) or an OAuth2 access token' },
+      'api-key',
+    )
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        flows: {
+          authorizationCode: {
+            authorizationUrl: '/oauth/authorize',
+            tokenUrl: '/oauth/token',
+            scopes: SCOPE_DESCRIPTIONS,
+          },
+        },
+        description: 'OAuth2/OIDC access tokens from the issuer configured in OIDC_ISSUER',
+      },
+      'oauth2',
+    );
+  return SwaggerModule.createDocument(app, builder.build());
+}
+
+/** DTO validation failures of the /api/v1 resources: 422 with every failing field in `details`. */
+function validationFailed(errors: ValidationError[]): DomainError {
+  const details = flatten(errors);
+  return new DomainError(
+    'unprocessable',
+    'VALIDATION_FAILED',
+    details.map((d) => d.messages.join(', ')).join('; '),
+    details,
+  );
+}
+
+function flatten(errors: ValidationError[], parent = ''): { field: string; messages: string[] }[] {
+  return errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}

@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A POST's `Idempotency-Key` and the first response it produced, replayed for 24 h. */
+@Entity({ name: 'idempotency_keys' })
+@Index('UQ_idempotency_keys_owner_key', ['owner', 'key'], { unique: true })
+@Index('IDX_idempotency_keys_created_at', ['createdAt'])
+export class IdempotencyKey {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  /** Organization id, or `platform` for platform-admin calls. */
+  @Column({ type: 'varchar', length: 64 })
+  owner: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  key: string;
+
+  @Column({ name: 'request_hash', type: 'char', length: 64 })
+  requestHash: string;
+
+  /** Null while the first request is still being handled. */
+  @Column({ name: 'status_code', type: 'integer', nullable: true })
+  statusCode: number | null;
+
+  @Column({ name: 'response_body', type: 'jsonb', nullable: true })
+  responseBody: unknown;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,218 @@
+import { resolve } from 'node:path';
+
+export type StorageDriverName = 'local';
+
+/** The whole environment, validated once at boot. Nothing else reads `process.env`. */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Absolute base URL clients reach the API at; signed URLs are built on it. */
+  publicUrl: string;
+  /** Unset: an embedded PostgreSQL is started under `dataDir/postgres`. */
+  databaseUrl: string | undefined;
+  embeddedPostgresPort: number;
+  dataDir: string;
+  storageDriver: StorageDriverName;
+  adminApiKey: string | undefined;
+  /** HMAC secret of signed URLs; unset: generated once and kept in the database. */
+  urlSigningSecret: string | undefined;
+  signedUrlTtlSeconds: number;
+  appTimezone: string;
+  corsOrigins: string[];
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  oidc:
+    | {
+        issuer: string;
+        audience: string | undefined;
+        jwksUri: string | undefined;
+        organizationClaim: string;
+      }
+    | undefined;
+  authFailureLimit: { max: number; windowSeconds: number };
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Every setting, with its default and how it is read. `.env.example` documents the same list. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const host = read.string('HOST', '0.0.0.0');
+  const port = read.integer('PORT', 3000, 0, 65535);
+  const publicUrl = read.url('PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '');
+  const databaseUrl = read.optionalPostgresUrl('DATABASE_URL');
+  const embeddedPostgresPort = read.integer('EMBEDDED_POSTGRES_PORT', 54329, 1, 65535);
+  const dataDir = resolve(read.string('DATA_DIR', './data'));
+  const storageDriver = read.oneOf('STORAGE_DRIVER', ['local'] as const, 'local');
+  const adminApiKey = read.optionalSecret('ADMIN_API_KEY', 32);
+  const urlSigningSecret = read.optionalSecret('URL_SIGNING_SECRET', 32);
+  const signedUrlTtlSeconds = read.integer('SIGNED_URL_TTL_SECONDS', 300, 10, 7 * 24 * 3600);
+  const appTimezone = read.timezone('APP_TIMEZONE', 'Europe/Paris');
+  const corsOrigins = read.originList('CORS_ORIGINS');
+  const logLevel = read.oneOf(
+    'LOG_LEVEL',
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+    nodeEnv === 'test' ? 'silent' : 'info',
+  );
+  const issuer = read.optionalUrl('OIDC_ISSUER');
+  const oidc = issuer
+    ? {
+        issuer,
+        audience: read.optionalString('OIDC_AUDIENCE'),
+        jwksUri: read.optionalUrl('OIDC_JWKS_URI'),
+        organizationClaim: read.string('OIDC_ORGANIZATION_CLAIM', 'org_id'),
+      }
+    : undefined;
+  const authFailureLimit = {
+    max: read.integer('AUTH_FAILURE_LIMIT', 20, 1, 100000),
+    windowSeconds: read.integer('AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86400),
+  };
+  const trustProxy = read.boolean('TRUST_PROXY', false);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    nodeEnv,
+    host,
+    port,
+    publicUrl,
+    databaseUrl,
+    embeddedPostgresPort,
+    dataDir,
+    storageDriver,
+    adminApiKey,
+    urlSigningSecret,
+    signedUrlTtlSeconds,
+    appTimezone,
+    corsOrigins,
+    logLevel,
+    oidc,
+    authFailureLimit,
+    trustProxy,
+  };
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  private fail<T>(name: string, message: string, fallback: T): T {
+    this.problems.push(`${name} ${message}`);
+    return fallback;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value)) return this.fail(name, `must be a whole number, got "${value}"`, fallback);
+    const n = Number(value);
+    if (n < min || n > max) return this.fail(name, `must be between ${min} and ${max}, got ${n}`, fallback);
+    return n;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes'].includes(value)) return true;
+    if (['0', 'false', 'no'].includes(value)) return false;
+    return this.fail(name, `must be true or false, got "${value}"`, fallback);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    return this.fail(name, `must be one of ${allowed.join(', ')}, got "${value}"`, fallback);
+  }
+
+  url(name: string, fallback: string): string {
+    return this.optionalUrl(name) ?? fallback;
+  }
+
+  optionalUrl(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+    } catch {
+      // reported below
+    }
+    return this.fail(name, `must be an http(s) URL, got "${value}"`, undefined);
+  }
+
+  optionalPostgresUrl(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') return value;
+    } catch {
+      // reported below
+    }
+    return this.fail(name, 'must be a postgres:// or postgresql:// URL', undefined);
+  }
+
+  optionalSecret(name: string, minLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (value.length < minLength || /\s/.test(value)) {
+      return this.fail(name, `must be at least ${minLength} characters without spaces`, undefined);
+    }
+    return value;
+  }
+
+  timezone(name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return value;
+    } catch {
+      return this.fail(name, `must be an IANA time zone such as Europe/Paris, got "${value}"`, fallback);
+    }
+  }
+
+  originList(name: string): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const origins = value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const origin of origins) {
+      let ok = false;
+      try {
+        ok = new URL(origin).origin === origin;
+      } catch {
+        ok = false;
+      }
+      if (!ok) this.fail(name, `must list origins such as https://app.example.com, got "${origin}"`, []);
+    }
+    return origins;
+  }
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import multer, { MulterError, type StorageEngine } from 'multer';
+import type { Observable } from 'rxjs';
+import { FieldValidationError } from '../../common/errors/domain-error.js';
+import { RECEIPT_MAX_BYTES } from './receipt-file.js';
+import { RECEIPT_FILE_MESSAGES, type IncomingReceiptFile } from './receipts.service.js';
+
+/**
+ * A file larger than the limit is still read to its end (up to this cap) without being kept, so that
+ * the 422 can report it together with every other failing field; past the cap multer stops reading.
+ */
+const DRAIN_CAP_BYTES = 16 * RECEIPT_MAX_BYTES;
+
+interface HeldFile {
+  content: Buffer | null;
+  size: number;
+}
+
+/** Keeps at most `RECEIPT_MAX_BYTES` of a file in memory; marks anything larger as too large. */
+const boundedMemoryStorage: StorageEngine = {
+  _handleFile(_req, file, callback) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    file.stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= RECEIPT_MAX_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    file.stream.on('error', (err) => callback(err));
+    file.stream.on('end', () => {
+      const held: HeldFile = { content: size <= RECEIPT_MAX_BYTES ? Buffer.concat(chunks) : null, size };
+      callback(null, held as unknown as Partial<Express.Multer.File>);
+    });
+  },
+  _removeFile(_req, _file, callback) {
+    callback(null);
+  },
+};
+
+const upload = multer({
+  storage: boundedMemoryStorage,
+  limits: { fileSize: DRAIN_CAP_BYTES, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 },
+}).single('receipt');
+
+declare module 'express' {
+  interface Request {
+    receiptFile?: IncomingReceiptFile;
+  }
+}
+
+/**
+ * Reads a multipart body (seed 002's `receipt` file plus form fields) into `req.body` and
+ * `req.receiptFile`. Multer's own errors become seed 002's flat French 422 on `receipt`. JSON bodies
+ * pass through untouched.
+ */
+@Injectable()
+export class ReceiptUploadInterceptor implements NestInterceptor {
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    if (req.is('multipart/form-data')) {
+      await new Promise<void>((resolve, reject) => {
+        upload(req, http.getResponse<Response>(), (err: unknown) =>
+          err ? reject(toFieldError(err)) : resolve(),
+        );
+      });
+      const file = req.file as (Express.Multer.File & HeldFile) | undefined;
+      if (file) {
+        if (file.content === null)
+          throw new FieldValidationError({ receipt: RECEIPT_FILE_MESSAGES.tooLarge });
+        req.idempotencyFingerprint = createHash('sha256').update(file.content).digest('hex');
+        req.receiptFile = {
+          originalName: decodeFileName(file.originalname),
+          declaredType: file.mimetype,
+          content: file.content,
+        };
+      }
+    }
+    return next.handle();
+  }
+}
+
+function toFieldError(err: unknown): unknown {
+  if (!(err instanceof MulterError)) {
+    // busboy's parse errors (a truncated or malformed body) are the client's
+    return new FieldValidationError({ receipt: 'Le formulaire multipart est mal formé' });
+  }
+  switch (err.code) {
+    case 'LIMIT_FILE_SIZE':
+      return new FieldValidationError({ receipt: RECEIPT_FILE_MESSAGES.tooLarge });
+    case 'LIMIT_FILE_COUNT':
+    case 'LIMIT_UNEXPECTED_FILE':
+      return new FieldValidationError({ [err.field ?? 'receipt']: RECEIPT_FILE_MESSAGES.single });
+    default:
+      return new FieldValidationError({
+        [err.field ?? 'receipt']: 'Le formulaire contient trop de champs ou des champs trop longs',
+      });
+  }
+}
+
+/** Browsers send UTF-8 file names that busboy reads as latin1. */
+function decodeFileName(name: string): string {
+  const utf8 = Buffer.from(name, 'latin1').toString('utf8');
+  return utf8.includes('\uFFFD') ? name : utf8;
+}

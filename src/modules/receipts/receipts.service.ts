@@ -1,0 +1,201 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { FieldValidationError } from '../../common/errors/domain-error.js';
+import { LOGGER } from '../../common/logging/logger.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { FileStorage, StorageObjectNotFound, type ObjectStream } from '../../storage/file-storage.js';
+import { receiptStorageKey, sniffReceiptType, type ReceiptFileType } from './receipt-file.js';
+import { validateReceiptInput, type ReceiptInput, type WriteMode } from './receipt-input.js';
+import type { ReceiptListQuery } from './receipt-list-query.js';
+import { receiptName } from './receipt-name.js';
+import { Receipt } from './receipt.entity.js';
+import { receiptFileNotFound, receiptNotFound } from './receipts.errors.js';
+import { ReceiptsRepository } from './receipts.repository.js';
+
+/** A file received with a request, already held within seed 002's size limit (see receipt-upload.ts). */
+export interface IncomingReceiptFile {
+  originalName: string;
+  declaredType: string;
+  content: Buffer;
+}
+
+export const RECEIPT_FILE_MESSAGES = {
+  tooLarge: 'Le fichier ne doit pas dépasser 1 Mo',
+  badType: 'Le fichier doit être un PDF, un JPG ou un PNG',
+  empty: 'Le fichier est vide',
+  single: 'Un seul fichier est accepté, dans le champ « receipt »',
+} as const;
+
+interface PreparedFile {
+  key: string;
+  originalName: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+}
+
+@Injectable()
+export class ReceiptsService {
+  constructor(
+    private readonly repository: ReceiptsRepository,
+    private readonly storage: FileStorage,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async create(
+    organizationId: string,
+    raw: Record<string, unknown>,
+    file?: IncomingReceiptFile,
+  ): Promise<Receipt> {
+    const { input, fileType } = await this.validate(raw, 'create', file);
+    const stored = file && fileType ? await this.store(file, fileType) : undefined;
+    try {
+      const receipt = this.dataSource
+        .getRepository(Receipt)
+        .create({ organizationId, status: false, affectationId: null });
+      this.apply(receipt, input, new Date());
+      if (stored) this.attachFile(receipt, stored);
+      return await this.dataSource.getRepository(Receipt).save(receipt);
+    } catch (e) {
+      // The row is not there, so its file must not be either.
+      if (stored) await this.removeFile(stored.key);
+      throw e;
+    }
+  }
+
+  async get(organizationId: string, id: number): Promise<Receipt> {
+    const receipt = await this.repository.findOneForOrganization(organizationId, id);
+    if (!receipt) throw receiptNotFound();
+    return receipt;
+  }
+
+  /**
+   * The receipt that owns the file at `key` and a stream of it, for a caller of its organization or for
+   * a request whose signed URL (checked by the guard) already proved the right to read it.
+   */
+  async openFile(
+    key: string,
+    access: { organizationId: string | null } | { signedUrl: true },
+  ): Promise<{ receipt: Receipt; object: ObjectStream }> {
+    let receipt: Receipt | null = null;
+    if ('signedUrl' in access) receipt = await this.repository.findByKey(key);
+    else if (access.organizationId)
+      receipt = await this.repository.findByKeyForOrganization(access.organizationId, key);
+    if (!receipt) throw receiptFileNotFound();
+    try {
+      return { receipt, object: await this.storage.read(key) };
+    } catch (e) {
+      if (e instanceof StorageObjectNotFound) throw receiptFileNotFound();
+      throw e;
+    }
+  }
+
+  list(organizationId: string, query: ReceiptListQuery) {
+    return this.repository.findPageForOrganization(organizationId, query);
+  }
+
+  async update(
+    organizationId: string,
+    id: number,
+    raw: Record<string, unknown>,
+    mode: Exclude<WriteMode, 'create'>,
+    file?: IncomingReceiptFile,
+  ): Promise<Receipt> {
+    // 404 before 422: another organization's id must not learn whether its body would be valid.
+    await this.get(organizationId, id);
+    const { input, fileType } = await this.validate(raw, mode, file);
+    const stored = file && fileType ? await this.store(file, fileType) : undefined;
+    let replacedKey: string | null = null;
+    let saved: Receipt;
+    try {
+      saved = await this.dataSource.transaction(async (manager) => {
+        const receipt = await this.repository.lockForUpdate(manager, organizationId, id);
+        if (!receipt) throw receiptNotFound();
+        this.apply(receipt, input, receipt.createdAt);
+        if (stored) {
+          replacedKey = receipt.receiptKey;
+          this.attachFile(receipt, stored);
+        }
+        return manager.getRepository(Receipt).save(receipt);
+      });
+    } catch (e) {
+      if (stored) await this.removeFile(stored.key);
+      throw e;
+    }
+    if (replacedKey) await this.removeFile(replacedKey);
+    return saved;
+  }
+
+  async delete(organizationId: string, id: number): Promise<void> {
+    const receipt = await this.dataSource.transaction(async (manager) => {
+      const found = await this.repository.lockForUpdate(manager, organizationId, id);
+      if (!found) throw receiptNotFound();
+      await manager.getRepository(Receipt).delete({ id: found.id, organizationId });
+      return found;
+    });
+    // After the commit: a row never points at a missing file; a leftover file is only garbage.
+    if (receipt.receiptKey) await this.removeFile(receipt.receiptKey);
+  }
+
+  private async validate(
+    raw: Record<string, unknown>,
+    mode: WriteMode,
+    file: IncomingReceiptFile | undefined,
+  ): Promise<{ input: ReceiptInput; fileType: ReceiptFileType | null }> {
+    const { input, errors } = validateReceiptInput(raw, mode, this.config.appTimezone);
+    let fileType: ReceiptFileType | null = null;
+    if (file) {
+      fileType = file.content.length > 0 ? await sniffReceiptType(file.content, file.declaredType) : null;
+      if (!fileType)
+        errors.receipt =
+          file.content.length === 0 ? RECEIPT_FILE_MESSAGES.empty : RECEIPT_FILE_MESSAGES.badType;
+    }
+    if (Object.keys(errors).length > 0) throw new FieldValidationError(errors);
+    return { input, fileType };
+  }
+
+  /** Stores the file before its row is written; callers remove it if the row then fails. */
+  private async store(file: IncomingReceiptFile, type: ReceiptFileType): Promise<PreparedFile> {
+    const key = receiptStorageKey(file.originalName, type.extension);
+    const { size, sha256 } = await this.storage.put(key, file.content, { contentType: type.mimeType });
+    return { key, originalName: file.originalName.slice(0, 255), mimeType: type.mimeType, size, sha256 };
+  }
+
+  private apply(receipt: Receipt, input: ReceiptInput, defaultCreatedAt: Date): void {
+    if (input.label !== undefined) receipt.label = input.label;
+    if (input.type !== undefined) receipt.type = input.type;
+    if (input.amount !== undefined) receipt.amount = input.amount;
+    if (input.amountWithVat !== undefined) receipt.amountWithVat = input.amountWithVat;
+    if (input.vat !== undefined) receipt.vat = input.vat;
+    if (input.vatValue !== undefined) receipt.vatValue = input.vatValue;
+    if (input.reference !== undefined) receipt.reference = input.reference;
+    if (input.comment !== undefined) receipt.comment = input.comment;
+    if (input.operationDate !== undefined) receipt.operationDate = input.operationDate;
+    receipt.createdAt = input.createdAt ?? receipt.createdAt ?? defaultCreatedAt;
+    receipt.vat ??= null;
+    receipt.vatValue ??= null;
+    receipt.comment ??= null;
+    receipt.name = receiptName(receipt, this.config.appTimezone);
+  }
+
+  private attachFile(receipt: Receipt, file: PreparedFile): void {
+    receipt.receiptKey = file.key;
+    receipt.receiptOriginalName = file.originalName;
+    receipt.receiptMimeType = file.mimeType;
+    receipt.receiptSize = file.size;
+    receipt.receiptSha256 = file.sha256;
+  }
+
+  private async removeFile(key: string): Promise<void> {
+    try {
+      await this.storage.delete(key);
+    } catch (err) {
+      this.logger.error({ err, key }, 'could not delete a receipt file; it is left as garbage');
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Global, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { FileStorage } from './file-storage.js';
+import { LocalFileStorage } from './local-file-storage.js';
+import { UrlSigner } from './url-signer.js';
+
+/**
+ * The signing secret: URL_SIGNING_SECRET, else one generated on first boot and kept in the database so
+ * that every replica signs and verifies alike.
+ */
+async function signingSecret(config: AppConfig, dataSource: DataSource): Promise<string> {
+  if (config.urlSigningSecret) return config.urlSigningSecret;
+  await dataSource.query(
+    `INSERT INTO app_settings (key, value) VALUES ('url_signing_secret', $1) ON CONFLICT (key) DO NOTHING`,
+    [randomBytes(32).toString('hex')],
+  );
+  const rows: { value: string }[] = await dataSource.query(
+    `SELECT value FROM app_settings WHERE key = 'url_signing_secret'`,
+  );
+  return rows[0].value;
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: FileStorage,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new LocalFileStorage(join(config.dataDir, 'files')),
+    },
+    {
+      provide: UrlSigner,
+      inject: [APP_CONFIG, getDataSourceToken()],
+      useFactory: async (config: AppConfig, dataSource: DataSource) =>
+        new UrlSigner(await signingSecret(config, dataSource)),
+    },
+  ],
+  exports: [FileStorage, UrlSigner],
+})
+export class StorageModule {}
