@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -24,7 +24,6 @@ export class LocalFileStorage extends FileStorage {
     const temp = `${path}.${randomBytes(6).toString('hex')}.partial`;
     const hash = createHash('sha256');
     let size = 0;
-    const file = await open(temp, 'wx', 0o640);
     try {
       const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
       const measure = new Transform({
@@ -34,14 +33,18 @@ export class LocalFileStorage extends FileStorage {
           done(null, chunk);
         },
       });
-      await pipeline(source, measure, file.createWriteStream({ autoClose: false }));
-      await file.sync();
+      await pipeline(source, measure, createWriteStream(temp, { flags: 'wx', mode: 0o640 }));
+      // On disk before it gets its final name: a crash never leaves a row pointing at a lost file.
+      const file = await open(temp, 'r+');
+      try {
+        await file.sync();
+      } finally {
+        await file.close();
+      }
     } catch (e) {
-      await file.close().catch(() => undefined);
       await rm(temp, { force: true });
       throw e;
     }
-    await file.close();
     await rename(temp, path);
     return { size, sha256: hash.digest('hex') };
   }

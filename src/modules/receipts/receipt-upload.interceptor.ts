@@ -68,13 +68,14 @@ export class ReceiptUploadInterceptor implements NestInterceptor {
       });
       const file = req.file as (Express.Multer.File & HeldFile) | undefined;
       if (file) {
-        if (file.content === null)
-          throw new FieldValidationError({ receipt: RECEIPT_FILE_MESSAGES.tooLarge });
-        req.idempotencyFingerprint = createHash('sha256').update(file.content).digest('hex');
+        const content = file.content ?? Buffer.alloc(0);
+        req.idempotencyFingerprint = createHash('sha256').update(content).digest('hex');
         req.receiptFile = {
           originalName: decodeFileName(file.originalname),
           declaredType: file.mimetype,
-          content: file.content,
+          content,
+          // Reported by the service together with every other failing field.
+          tooLarge: file.content === null,
         };
       }
     }

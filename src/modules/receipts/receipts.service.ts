@@ -15,11 +15,13 @@ import { Receipt } from './receipt.entity.js';
 import { receiptFileNotFound, receiptNotFound } from './receipts.errors.js';
 import { ReceiptsRepository } from './receipts.repository.js';
 
-/** A file received with a request, already held within seed 002's size limit (see receipt-upload.ts). */
+/** A file received with a request, held in memory up to seed 002's size limit (receipt-upload.interceptor.ts). */
 export interface IncomingReceiptFile {
   originalName: string;
   declaredType: string;
   content: Buffer;
+  /** Over RECEIPT_MAX_BYTES: `content` is then empty, the bytes were not kept. */
+  tooLarge: boolean;
 }
 
 export const RECEIPT_FILE_MESSAGES = {
@@ -149,11 +151,13 @@ export class ReceiptsService {
   ): Promise<{ input: ReceiptInput; fileType: ReceiptFileType | null }> {
     const { input, errors } = validateReceiptInput(raw, mode, this.config.appTimezone);
     let fileType: ReceiptFileType | null = null;
-    if (file) {
-      fileType = file.content.length > 0 ? await sniffReceiptType(file.content, file.declaredType) : null;
-      if (!fileType)
-        errors.receipt =
-          file.content.length === 0 ? RECEIPT_FILE_MESSAGES.empty : RECEIPT_FILE_MESSAGES.badType;
+    if (file?.tooLarge) {
+      errors.receipt = RECEIPT_FILE_MESSAGES.tooLarge;
+    } else if (file && file.content.length === 0) {
+      errors.receipt = RECEIPT_FILE_MESSAGES.empty;
+    } else if (file) {
+      fileType = await sniffReceiptType(file.content, file.declaredType);
+      if (!fileType) errors.receipt = RECEIPT_FILE_MESSAGES.badType;
     }
     if (Object.keys(errors).length > 0) throw new FieldValidationError(errors);
     return { input, fileType };

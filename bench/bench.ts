@@ -1,0 +1,318 @@
+/**
+ * `npm run bench`: throughput and latency of seed 002's /invoice, and the server's peak memory.
+ *
+ * Starts the built app (dist/src/main.js) as a child process on a scratch database (DATABASE_URL's server
+ * when set, else a throw-away embedded PostgreSQL), creates an organization, then:
+ *   1. POST /invoice, multipart with a ~100 KB PDF, BENCH_DURATION s (default 10), 32 connections;
+ *   2. seeds the organization to 100,000 receipts in SQL and ANALYZEs;
+ *   3. GET /invoice (limit=50): first page and pages 10, 100, 1000 of `type=frais`, a date-sorted list
+ *      and a text search, BENCH_LIST_DURATION s each (default 5), 16 connections.
+ * Each phase is preceded by BENCH_WARMUP s (default 2) of unreported load, so that a cold JIT and cold
+ * caches do not count. The app's RSS is sampled every 100 ms throughout.
+ *
+ * BENCH_URL + BENCH_ADMIN_KEY: measure an app that is already running instead (BENCH_PID to sample its
+ * RSS; DATABASE_URL naming its database to seed it, else the lists run over what POST created).
+ *
+ * It is a report: missed targets still exit 0. It exits non-zero when the bench itself fails (the app
+ * does not start, more than 1 % of the requests of a scenario fail).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scratchDatabase } from '../scripts/database-url.js';
+import { freePort, ProcessSampler, startApp } from './app-process.js';
+import { benchPdf, multipartBody } from './fixtures.js';
+import { runScenario, type Scenario, type ScenarioResult } from './load.js';
+import { formatRss, formatTable, latencyTarget, throughputTarget, type ReportRow } from './report.js';
+import { SEARCH_WORD, seedReceipts } from './seed.js';
+
+const SEED_TOTAL = 100_000;
+const PAGE_DEPTHS = [10, 100, 1000];
+const MAX_ERROR_RATE = 0.01;
+const TARGETS = { postRps: 500, postP99Ms: 200, listP99Ms: 30, rssMb: 300 };
+
+const settings = {
+  postSeconds: positiveNumber('BENCH_DURATION', 10),
+  listSeconds: positiveNumber('BENCH_LIST_DURATION', 5),
+  warmupSeconds: positiveNumber('BENCH_WARMUP', 2, true),
+  postConnections: 32,
+  listConnections: 16,
+};
+
+/** Undone in reverse order at the end, on error and on SIGINT/SIGTERM. */
+const cleanups: { name: string; run: () => Promise<void> | void }[] = [];
+
+interface Target {
+  url: string;
+  adminKey: string;
+  /** The app's pid, to sample its RSS; undefined when unknown. */
+  pid: number | undefined;
+  /** The app's database, to seed it; undefined when unknown. */
+  databaseUrl: string | undefined;
+}
+
+async function main(): Promise<number> {
+  const target = process.env.BENCH_URL && process.env.BENCH_ADMIN_KEY ? external() : await ownApp();
+  const app = target.pid ? new ProcessSampler(target.pid, 100) : undefined;
+  app?.start();
+  cleanups.push({ name: 'process sampler', run: () => app?.stop() });
+
+  const apiKey = await createOrganization(target);
+  const auth = { Authorization: `Bearer ${apiKey.key}` };
+  const rows: ReportRow[] = [];
+
+  // Phase 1: POST /invoice
+  const upload = multipartBody(
+    {
+      label: 'Achat de matière première',
+      type: 'frais',
+      amount: '12.50',
+      amount_with_vat: '15.00',
+      reference: 'REF-0001',
+      operation_date: '2021-06-18 20:21:00',
+    },
+    { field: 'receipt', filename: 'receipt.pdf', contentType: 'application/pdf', content: benchPdf() },
+  );
+  const post: Omit<Scenario, 'durationSeconds'> = {
+    name: 'POST /invoice (multipart, 100 KB PDF)',
+    method: 'POST',
+    path: '/invoice',
+    headers: { ...auth, 'Content-Type': upload.contentType },
+    body: upload.body,
+    connections: settings.postConnections,
+    expectedStatus: 201,
+  };
+  log(`POST /invoice: body ${(upload.body.length / 1024).toFixed(1)} KB, ${post.connections} connections`);
+  await warmUp(target.url, post);
+  const posted = await measure(target.url, { ...post, durationSeconds: settings.postSeconds }, app);
+  rows.push({ ...posted, target: throughputTarget(posted.result, TARGETS.postRps, TARGETS.postP99Ms) });
+
+  // Phase 2: seed
+  if (target.databaseUrl) {
+    log(`seed: bringing the organization to ${SEED_TOTAL.toLocaleString('en')} receipts`);
+    const started = Date.now();
+    const inserted = await seedReceipts(target.databaseUrl, apiKey.organizationId, SEED_TOTAL);
+    log(`seed: ${inserted} rows inserted and ANALYZEd in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } else {
+    log('seed: skipped (no database URL for an external app; set DATABASE_URL to its database)');
+  }
+
+  // Phase 3: GET /invoice
+  const list = (name: string, query: string): Scenario => ({
+    name,
+    method: 'GET',
+    path: `/invoice?${query}`,
+    headers: auth,
+    connections: settings.listConnections,
+    durationSeconds: settings.listSeconds,
+    expectedStatus: 200,
+  });
+  const filter = 'type=frais&limit=50';
+  const cursors = await walkCursors(target.url, auth, filter, PAGE_DEPTHS);
+  const scenarios = [
+    list('GET /invoice ?type=frais page 1', filter),
+    ...cursors.map(({ page, cursor, last }) =>
+      list(`GET /invoice ?type=frais page ${page}${last ? ' (last)' : ''}`, `${filter}&cursor=${cursor}`),
+    ),
+    list(
+      'GET /invoice ?sort=-operation_date&operation_date_from=2022-01-01',
+      'sort=-operation_date&operation_date_from=2022-01-01&limit=50',
+    ),
+    list(`GET /invoice ?q=${SEARCH_WORD}`, `q=${SEARCH_WORD}&limit=50`),
+  ];
+  await warmUp(target.url, scenarios[0]);
+  for (const scenario of scenarios) {
+    const measured = await measure(target.url, scenario, app);
+    rows.push({ ...measured, target: latencyTarget(measured.result, TARGETS.listP99Ms) });
+  }
+
+  app?.stop();
+  process.stdout.write(
+    [
+      '',
+      `/invoice benchmark — ${new Date().toISOString()}, Node ${process.version}, ` +
+        `POST ${settings.postSeconds} s × ${settings.postConnections} conn, ` +
+        `lists ${settings.listSeconds} s × ${settings.listConnections} conn, ` +
+        `${SEED_TOTAL.toLocaleString('en')} receipts`,
+      '',
+      formatTable(rows),
+      '',
+      formatRss(app?.peakMb() ?? null, TARGETS.rssMb),
+      '',
+    ].join('\n'),
+  );
+
+  const failed = rows.filter((r) => r.result.errorRate > MAX_ERROR_RATE);
+  for (const { result } of failed) {
+    process.stderr.write(
+      `bench failed: ${result.name} had ${(result.errorRate * 100).toFixed(2)} % errors ` +
+        `(status codes ${JSON.stringify(result.statusCodes)})\n`,
+    );
+  }
+  return failed.length > 0 ? 1 : 0;
+}
+
+function external(): Target {
+  const pid = process.env.BENCH_PID ? Number(process.env.BENCH_PID) : undefined;
+  log(`using the app at ${process.env.BENCH_URL}`);
+  return {
+    url: process.env.BENCH_URL!.replace(/\/+$/, ''),
+    adminKey: process.env.BENCH_ADMIN_KEY!,
+    pid: pid && Number.isInteger(pid) && pid > 0 ? pid : undefined,
+    databaseUrl: process.env.DATABASE_URL,
+  };
+}
+
+async function ownApp(): Promise<Target> {
+  if (!existsSync('dist/src/main.js')) throw new Error('dist/src/main.js is missing: run `npm run build`');
+  log(
+    process.env.DATABASE_URL
+      ? 'database: a scratch database on DATABASE_URL'
+      : 'database: a throw-away embedded PostgreSQL',
+  );
+  const db = await scratchDatabase('pieces_bench');
+  cleanups.push({ name: 'scratch database', run: () => db.dispose() });
+  const dataDir = mkdtempSync(join(tmpdir(), 'pieces-bench-files-'));
+  cleanups.push({ name: 'data directory', run: () => rmSync(dataDir, { recursive: true, force: true }) });
+
+  const adminKey = randomBytes(30).toString('base64url'); // 40 characters
+  const port = await freePort();
+  log(`starting the app on port ${port}`);
+  const app = await startApp(
+    {
+      DATABASE_URL: db.url,
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: adminKey,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
+    port,
+  );
+  cleanups.push({ name: 'app', run: () => app.stop() });
+  log(`app ready (pid ${app.pid})`);
+  return { url: app.url, adminKey, pid: app.pid, databaseUrl: db.url };
+}
+
+async function createOrganization(target: Target): Promise<{ key: string; organizationId: string }> {
+  const res = await fetch(`${target.url}/api/v1/organizations`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${target.adminKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  const body = (await res.json()) as { organization?: { id: string }; apiKey?: { key: string } };
+  if (res.status !== 201 || !body.organization || !body.apiKey) {
+    throw new Error(`POST /api/v1/organizations answered ${res.status}: ${JSON.stringify(body)}`);
+  }
+  return { key: body.apiKey.key, organizationId: body.organization.id };
+}
+
+/**
+ * Follows `next_cursor` from the first page and returns the cursor that opens each page of `depths`
+ * (page 1 has none); when the list is shorter, its last page instead of the missing ones.
+ */
+async function walkCursors(
+  baseUrl: string,
+  headers: Record<string, string>,
+  query: string,
+  depths: number[],
+): Promise<{ page: number; cursor: string; last: boolean }[]> {
+  const deepest = Math.max(...depths);
+  const found: { page: number; cursor: string; last: boolean }[] = [];
+  let cursor: string | null = null;
+  const started = Date.now();
+  for (let page = 1; page <= deepest; page++) {
+    const res = await fetch(`${baseUrl}/invoice?${query}${cursor ? `&cursor=${cursor}` : ''}`, { headers });
+    if (res.status !== 200) throw new Error(`GET /invoice page ${page} answered ${res.status}`);
+    const body = (await res.json()) as { has_more: boolean; next_cursor: string | null };
+    if (cursor && depths.includes(page)) found.push({ page, cursor, last: !body.next_cursor });
+    if (!body.next_cursor) {
+      if (cursor && !depths.includes(page)) found.push({ page, cursor, last: true });
+      break;
+    }
+    cursor = body.next_cursor;
+  }
+  log(
+    `cursors: walked to page ${found.at(-1)?.page ?? 1} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return found;
+}
+
+async function warmUp(baseUrl: string, scenario: Omit<Scenario, 'durationSeconds'>): Promise<void> {
+  if (settings.warmupSeconds === 0) return;
+  log(`warm-up: ${scenario.name}, ${settings.warmupSeconds} s`);
+  await runScenario(baseUrl, { ...scenario, durationSeconds: settings.warmupSeconds });
+}
+
+async function measure(
+  baseUrl: string,
+  scenario: Scenario,
+  app: ProcessSampler | undefined,
+): Promise<{ result: ScenarioResult; appCpuPercent: number | null; appRssMb: number | null }> {
+  log(`${scenario.name}: ${scenario.durationSeconds} s, ${scenario.connections} connections`);
+  app?.startPhase();
+  const cpuBefore = app?.cpuSeconds() ?? null;
+  const started = performance.now();
+  const result = await runScenario(baseUrl, scenario);
+  const cpuAfter = app?.cpuSeconds() ?? null;
+  const appCpuPercent =
+    cpuBefore !== null && cpuAfter !== null
+      ? ((cpuAfter - cpuBefore) / ((performance.now() - started) / 1000)) * 100
+      : null;
+  const appRssMb = app?.phasePeakMb() ?? null;
+  log(
+    `  ${result.requests} requests, ${result.requestsPerSecond.toFixed(1)} req/s, ` +
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.errors} errors, ` +
+      `app CPU ${appCpuPercent === null ? 'n/a' : `${appCpuPercent.toFixed(0)} %`}, ` +
+      `app RSS ${appRssMb?.toFixed(0) ?? 'n/a'} MB`,
+  );
+  return { result, appCpuPercent, appRssMb };
+}
+
+function positiveNumber(name: string, fallback: number, zeroAllowed = false): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroAllowed)) {
+    throw new Error(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number of seconds`);
+  }
+  return n;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function cleanup(): Promise<void> {
+  for (let next = cleanups.pop(); next; next = cleanups.pop()) {
+    try {
+      log(`cleanup: ${next.name}`);
+      await next.run();
+    } catch (e) {
+      log(`cleanup of the ${next.name} failed: ${(e as Error).message}`);
+    }
+  }
+}
+
+let cleaning: Promise<void> | undefined;
+/** Cleans up once, whoever asks first (the end of main, an error, a signal), then exits. */
+async function finish(code: number): Promise<never> {
+  cleaning ??= cleanup();
+  await cleaning;
+  process.exit(code);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`);
+    void finish(130);
+  });
+}
+
+main().then(
+  (code) => finish(code),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return finish(1);
+  },
+);

@@ -1,0 +1,168 @@
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig, type AppConfig } from './app-config.js';
+
+const KEY = 'k'.repeat(32);
+
+/** The ConfigError that loadConfig throws for `env`; fails the test when it does not throw one. */
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    it('gives a working development configuration for an empty environment', () => {
+      expect(loadConfig({})).toEqual<AppConfig>({
+        nodeEnv: 'development',
+        host: '0.0.0.0',
+        port: 3000,
+        publicUrl: 'http://localhost:3000',
+        databaseUrl: undefined,
+        embeddedPostgresPort: 54329,
+        dataDir: resolve('./data'),
+        storageDriver: 'local',
+        adminApiKey: undefined,
+        urlSigningSecret: undefined,
+        signedUrlTtlSeconds: 300,
+        appTimezone: 'Europe/Paris',
+        corsOrigins: [],
+        logLevel: 'info',
+        oidc: undefined,
+        authFailureLimit: { max: 20, windowSeconds: 60 },
+        trustProxy: false,
+      });
+    });
+
+    it('treats empty and blank variables as unset', () => {
+      expect(loadConfig({ PORT: '', APP_TIMEZONE: '  ', LOG_LEVEL: '' })).toEqual(loadConfig({}));
+    });
+
+    it('is silent by default under NODE_ENV=test', () => {
+      expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+    });
+
+    it('derives the public URL from the port', () => {
+      expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    });
+  });
+
+  describe('valid values', () => {
+    it('reads each setting', () => {
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        PORT: ' 8080 ',
+        PUBLIC_URL: 'https://api.example.com/',
+        DATABASE_URL: 'postgresql://app:secret@db:5432/pieces',
+        ADMIN_API_KEY: KEY,
+        APP_TIMEZONE: 'America/New_York',
+        CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+        LOG_LEVEL: 'debug',
+        TRUST_PROXY: 'YES',
+        AUTH_FAILURE_LIMIT: '5',
+        AUTH_FAILURE_WINDOW_SECONDS: '600',
+      });
+      expect(config).toMatchObject({
+        nodeEnv: 'production',
+        port: 8080,
+        publicUrl: 'https://api.example.com',
+        databaseUrl: 'postgresql://app:secret@db:5432/pieces',
+        adminApiKey: KEY,
+        appTimezone: 'America/New_York',
+        corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+        logLevel: 'debug',
+        trustProxy: true,
+        authFailureLimit: { max: 5, windowSeconds: 600 },
+      });
+    });
+
+    it('accepts the edges of the port range', () => {
+      expect(loadConfig({ PORT: '0' }).port).toBe(0);
+      expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+    });
+
+    it('accepts postgres:// as well as postgresql://', () => {
+      expect(loadConfig({ DATABASE_URL: 'postgres://localhost/db' }).databaseUrl).toBe(
+        'postgres://localhost/db',
+      );
+    });
+
+    it('enables OIDC only when an issuer is set, with its defaults', () => {
+      expect(loadConfig({ OIDC_ISSUER: 'https://id.example.com' }).oidc).toEqual({
+        issuer: 'https://id.example.com',
+        audience: undefined,
+        jwksUri: undefined,
+        organizationClaim: 'org_id',
+      });
+    });
+  });
+
+  describe('invalid values', () => {
+    it.each([
+      ['PORT', 'abc'],
+      ['PORT', '70000'],
+      ['PORT', '-1'],
+      ['PORT', '80.5'],
+      ['DATABASE_URL', 'mysql://x'],
+      ['DATABASE_URL', 'not a url'],
+      ['APP_TIMEZONE', 'Mars/Base'],
+      ['ADMIN_API_KEY', 'too-short'],
+      ['ADMIN_API_KEY', `${'k'.repeat(31)} k`],
+      ['URL_SIGNING_SECRET', 'too-short'],
+      ['CORS_ORIGINS', 'not-a-url'],
+      ['CORS_ORIGINS', 'https://app.example.com/'],
+      ['CORS_ORIGINS', '*'],
+      ['LOG_LEVEL', 'loud'],
+      ['NODE_ENV', 'staging'],
+      ['PUBLIC_URL', 'ftp://files.example.com'],
+      ['OIDC_ISSUER', 'issuer'],
+      ['STORAGE_DRIVER', 's3'],
+      ['SIGNED_URL_TTL_SECONDS', '5'],
+      ['AUTH_FAILURE_LIMIT', '0'],
+      ['TRUST_PROXY', 'maybe'],
+    ])('refuses %s=%j with a problem naming the variable', (name, value) => {
+      const problems = problemsOf({ [name]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0].startsWith(`${name} `)).toBe(true);
+    });
+
+    it('reports every bad value at once', () => {
+      const problems = problemsOf({
+        PORT: 'abc',
+        DATABASE_URL: 'mysql://x',
+        APP_TIMEZONE: 'Mars/Base',
+        ADMIN_API_KEY: 'short',
+        CORS_ORIGINS: 'not-a-url',
+        LOG_LEVEL: 'loud',
+      });
+      expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+        'ADMIN_API_KEY',
+        'APP_TIMEZONE',
+        'CORS_ORIGINS',
+        'DATABASE_URL',
+        'LOG_LEVEL',
+        'PORT',
+      ]);
+    });
+
+    it('lists the problems in the error message', () => {
+      expect(() => loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(
+        /^Invalid configuration:\n {2}- PORT .*\n {2}- LOG_LEVEL /,
+      );
+    });
+
+    it('does not repeat secrets in its messages', () => {
+      const problems = problemsOf({
+        DATABASE_URL: 'mysql://app:hunter2@db/pieces',
+        ADMIN_API_KEY: 'hunter3',
+        URL_SIGNING_SECRET: 'hunter4',
+      });
+      expect(problems).toHaveLength(3);
+      expect(problems.join('\n')).not.toMatch(/hunter/);
+    });
+  });
+});

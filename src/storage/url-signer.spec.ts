@@ -1,0 +1,118 @@
+import { UrlSigner } from './url-signer.js';
+
+const SECRET = 'test-secret-with-at-least-32-chars!';
+const PATH = '/invoice/2/receipt';
+const START = Date.UTC(2021, 5, 28, 9, 24, 53, 500);
+
+/** A signer whose clock the test moves, and a fresh signature for PATH valid for five minutes. */
+function setup() {
+  const clock = { now: START };
+  const signer = new UrlSigner(SECRET, () => clock.now);
+  const { query, expiresAt } = signer.sign(PATH, 300);
+  const params = new URLSearchParams(query);
+  return {
+    clock,
+    signer,
+    expiresAt,
+    expires: params.get('expires') as string,
+    signature: params.get('signature') as string,
+  };
+}
+
+/** The same hex string with its first digit changed. */
+const flipFirst = (hex: string) => (hex[0] === 'a' ? 'b' : 'a') + hex.slice(1);
+
+describe('UrlSigner', () => {
+  describe('sign', () => {
+    it('gives expires (whole seconds) and a hex SHA-256 signature', () => {
+      const { expires, signature, expiresAt } = setup();
+      expect(expires).toBe(String(Math.floor(START / 1000) + 300));
+      expect(signature).toMatch(/^[0-9a-f]{64}$/);
+      expect(expiresAt).toEqual(new Date(Number(expires) * 1000));
+    });
+
+    it('gives the same signature for the same path and expiry, another for another path', () => {
+      const signer = new UrlSigner(SECRET, () => START);
+      expect(signer.sign(PATH, 300).query).toBe(signer.sign(PATH, 300).query);
+      expect(signer.sign(PATH, 300).query).not.toBe(signer.sign('/invoice/3/receipt', 300).query);
+    });
+  });
+
+  describe('check', () => {
+    it('accepts a signature it made', () => {
+      const { signer, expires, signature } = setup();
+      expect(signer.check(PATH, expires, signature)).toBe('valid');
+    });
+
+    it('refuses the signature for another path', () => {
+      const { signer, expires, signature } = setup();
+      expect(signer.check('/invoice/3/receipt', expires, signature)).toBe('invalid');
+      expect(signer.check(`${PATH}/`, expires, signature)).toBe('invalid');
+    });
+
+    it('refuses a later expiry than the one signed', () => {
+      const { signer, expires, signature } = setup();
+      expect(signer.check(PATH, String(Number(expires) + 1), signature)).toBe('invalid');
+      expect(signer.check(PATH, String(Number(expires) + 86400), signature)).toBe('invalid');
+    });
+
+    it('refuses a changed signature', () => {
+      const { signer, expires, signature } = setup();
+      expect(signer.check(PATH, expires, flipFirst(signature))).toBe('invalid');
+    });
+
+    it('refuses a signature made with another secret', () => {
+      const { expires, signature } = setup();
+      const other = new UrlSigner('another-secret-with-at-least-32-chars', () => START);
+      expect(other.check(PATH, expires, signature)).toBe('invalid');
+    });
+
+    it('reports expiry once the clock reaches the expiry second', () => {
+      const { clock, signer, expires, signature } = setup();
+      clock.now = Number(expires) * 1000 - 1;
+      expect(signer.check(PATH, expires, signature)).toBe('valid');
+      clock.now = Number(expires) * 1000;
+      expect(signer.check(PATH, expires, signature)).toBe('expired');
+      clock.now += 24 * 3600 * 1000;
+      expect(signer.check(PATH, expires, signature)).toBe('expired');
+    });
+
+    it('says invalid rather than expired for a tampered signature that has also expired', () => {
+      const { clock, signer, expires, signature } = setup();
+      clock.now = Number(expires) * 1000 + 1;
+      expect(signer.check(PATH, expires, flipFirst(signature))).toBe('invalid');
+    });
+
+    describe('malformed values', () => {
+      it.each([
+        ['missing expires', () => undefined],
+        ['expires repeated in the query string', (e: string) => [e, e]],
+        ['a negative expires', (e: string) => `-${e}`],
+        ['a decimal expires', (e: string) => `${e}.0`],
+        ['expires with a leading space', (e: string) => ` ${e}`],
+        ['an expires of 13 digits', (e: string) => e.padStart(13, '0')],
+        ['an empty expires', () => ''],
+      ])('refuses %s', (_, tamper: (expires: string) => unknown) => {
+        const { signer, expires, signature } = setup();
+        expect(signer.check(PATH, tamper(expires), signature)).toBe('invalid');
+      });
+
+      it.each([
+        ['a missing signature', () => undefined],
+        ['a repeated signature', (s: string) => [s, s]],
+        ['an empty signature', () => ''],
+        ['a truncated signature', (s: string) => s.slice(0, 62)],
+        ['a signature with extra digits', (s: string) => `${s}00`],
+        ['non-hex characters', (s: string) => `${s.slice(0, 63)}g`],
+      ])('refuses %s', (_, tamper: (signature: string) => unknown) => {
+        const { signer, expires, signature } = setup();
+        expect(signer.check(PATH, expires, tamper(signature))).toBe('invalid');
+      });
+
+      it('refuses an upper-case copy of a valid signature', () => {
+        const { signer, expires, signature } = setup();
+        expect(signer.check(PATH, expires, signature.toUpperCase())).toBe('invalid');
+      });
+    });
+  });
+});
