@@ -145,9 +145,12 @@ describe('parseLocalDateTime', () => {
       expect(parseLocalDateTime('2021-06-18T20:21:00+99:00', PARIS)).toBeNull();
     });
 
-    it.todo(
-      'decide whether "2021-06-18T24:00:00Z" (accepted today as the next midnight) should be refused like "2021-06-18 24:00:00"',
-    );
+    it('refuses hour 24 and years outside 1900..2999 in both forms', () => {
+      expect(parseLocalDateTime('2021-06-18T24:00:00Z', PARIS)).toBeNull();
+      expect(parseLocalDateTime('2021-06-18 24:00:00', PARIS)).toBeNull();
+      expect(parseLocalDateTime('1800-01-01T00:00:00Z', PARIS)).toBeNull();
+      expect(parseLocalDateTime('1800-01-01', PARIS)).toBeNull();
+    });
   });
 
   describe('impossible dates', () => {

@@ -54,6 +54,10 @@ export function parseLocalDateTime(input: unknown, timeZone: string): Date | nul
   if (typeof input !== 'string') return null;
   const text = input.trim();
   if (WITH_OFFSET.test(text)) {
+    const year = Number(text.slice(0, 4));
+    const hour = Number(text.slice(11, 13));
+    // Date accepts hour 24 as the next midnight; the local form does not, and neither do we.
+    if (year < 1900 || year > 2999 || hour > 23) return null;
     const d = new Date(text);
     return Number.isNaN(d.getTime()) || !sameCalendarDay(text, d) ? null : d;
   }

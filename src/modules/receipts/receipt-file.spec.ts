@@ -48,6 +48,7 @@ describe('slugify', () => {
   it('removes accents and keeps the case', () => {
     expect(slugify('Ça coûte 12€')).toBe('Ca-coute-12');
     expect(slugify('Reçu Été')).toBe('Recu-Ete');
+    expect(slugify('Œuvre ß Æther Øre')).toBe('OEuvre-ss-AEther-Ore');
   });
 
   it('collapses runs of other characters into one dash and trims dashes', () => {

@@ -50,8 +50,26 @@ export function receiptStorageKey(originalName: string, extension: string): stri
   return `${RECEIPT_KEY_AREA}/${slugify(stripExtension(originalName))}-${randomBytes(8).toString('hex')}.${extension}`;
 }
 
+/** Letters that Unicode decomposition does not bring down to ASCII. */
+const LIGATURES: Record<string, string> = {
+  Œ: 'OE',
+  œ: 'oe',
+  Æ: 'AE',
+  æ: 'ae',
+  ß: 'ss',
+  Ø: 'O',
+  ø: 'o',
+  Ł: 'L',
+  ł: 'l',
+  Ð: 'D',
+  ð: 'd',
+  Þ: 'Th',
+  þ: 'th',
+};
+
 export function slugify(name: string): string {
   const slug = name
+    .replace(/[ŒœÆæßØøŁłÐðÞþ]/g, (c) => LIGATURES[c] ?? c)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9]+/g, '-')

@@ -64,8 +64,11 @@ export function parseReceiptListQuery(
   const cursor = single('cursor');
   if (cursor !== undefined) {
     const position = decodeCursor(cursor);
-    if (!position || position.sort !== sortRaw) errors.cursor = 'Le curseur est invalide pour ce tri';
-    else query.cursor = position;
+    if (!position || position.sort !== sortRaw || !fitsSort(position, field)) {
+      errors.cursor = 'Le curseur est invalide pour ce tri';
+    } else {
+      query.cursor = position;
+    }
   }
 
   const type = single('type');
@@ -111,4 +114,24 @@ export function parseReceiptListQuery(
     else if (q.trim()) query.q = q.trim();
   }
   return { query, errors };
+}
+
+/** A cursor is opaque to clients but not trusted: its values must have the types of its sort's columns. */
+function fitsSort(position: CursorPosition, field: ReceiptSortField): boolean {
+  const { id, value } = position;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 2_147_483_647) return false;
+  switch (field) {
+    case 'id':
+      return true;
+    case 'created_at':
+    case 'operation_date':
+      return (
+        typeof value === 'string' &&
+        /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) &&
+        !Number.isNaN(Date.parse(value))
+      );
+    case 'amount':
+    case 'amount_with_vat':
+      return typeof value === 'string' && /^\d{1,12}(\.\d{1,2})?$/.test(value);
+  }
 }
