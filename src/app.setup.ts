@@ -83,7 +83,12 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0.0')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'An API key (pk_…) or an OAuth2 access token' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'API key (pk_…) or JWT',
+        description: 'An API key (`Bearer pk_…` or `Token pk_…`) or an OAuth2 access token',
+      },
       'api-key',
     )
     .addOAuth2(
@@ -91,12 +96,15 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         type: 'oauth2',
         flows: {
           authorizationCode: {
-            authorizationUrl: '/oauth/authorize',
-            tokenUrl: '/oauth/token',
+            // The real endpoints are those of the issuer named by OIDC_ISSUER (its discovery document).
+            authorizationUrl: 'https://issuer.example.com/oauth2/authorize',
+            tokenUrl: 'https://issuer.example.com/oauth2/token',
             scopes: SCOPE_DESCRIPTIONS,
           },
         },
-        description: 'OAuth2/OIDC access tokens from the issuer configured in OIDC_ISSUER',
+        description:
+          'OAuth2/OIDC access tokens from the issuer configured in OIDC_ISSUER (its authorization and token ' +
+          'endpoints replace the example URLs); scopes come from the `scope` claim, the organization from `org_id`.',
       },
       'oauth2',
     );

@@ -55,7 +55,7 @@ async function startEmbedded() {
       await server.stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
       if (attempt >= 3) {
-        throw new Error(`embedded PostgreSQL did not start: ${e ?? ''}\n${messages.slice(-20).join('\n')}`);
+        throw new Error(`embedded PostgreSQL did not start\n${messages.slice(-20).join('\n')}`, { cause: e });
       }
     }
   }

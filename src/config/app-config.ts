@@ -205,7 +205,7 @@ class EnvReader {
       .map((o) => o.trim())
       .filter(Boolean);
     for (const origin of origins) {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = new URL(origin).origin === origin;
       } catch {

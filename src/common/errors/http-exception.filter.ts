@@ -50,7 +50,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    const requestId = String(req.id ?? '');
+    const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '';
     if (res.headersSent) {
       this.logger.error({ err: exception, requestId }, 'error after the response started');
       res.destroy();
@@ -88,7 +88,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       let message = exception.message;
       let details: unknown;
       if (typeof response === 'object' && response !== null && 'message' in response) {
-        const m = (response as { message: unknown }).message;
+        const m: unknown = response.message;
         if (Array.isArray(m)) {
           message = 'Validation failed';
           details = m;

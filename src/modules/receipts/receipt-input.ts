@@ -171,12 +171,14 @@ function text(
   return { value: trimmed };
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 /** Control characters have no place in a label or reference; a comment may keep its line breaks. */
 function hasControlCharacters(value: string, multiline: boolean): boolean {
-  // eslint-disable-next-line no-control-regex
-  return multiline
-    ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)
-    : /[\u0000-\u001f\u007f]/.test(value);
+  return multiline ? CONTROL_EXCEPT_LINE_BREAKS.test(value) : CONTROL.test(value);
 }
 
 function amountMessage(problem: string, what: string, invalid: string): string {

@@ -28,10 +28,10 @@ const boundedMemoryStorage: StorageEngine = {
       if (size <= RECEIPT_MAX_BYTES) chunks.push(chunk);
       else chunks.length = 0;
     });
-    file.stream.on('error', (err) => callback(err));
+    file.stream.on('error', callback);
     file.stream.on('end', () => {
       const held: HeldFile = { content: size <= RECEIPT_MAX_BYTES ? Buffer.concat(chunks) : null, size };
-      callback(null, held as unknown as Partial<Express.Multer.File>);
+      callback(null, held);
     });
   },
   _removeFile(_req, _file, callback) {
@@ -83,7 +83,7 @@ export class ReceiptUploadInterceptor implements NestInterceptor {
   }
 }
 
-function toFieldError(err: unknown): unknown {
+function toFieldError(err: unknown): FieldValidationError {
   if (!(err instanceof MulterError)) {
     // busboy's parse errors (a truncated or malformed body) are the client's
     return new FieldValidationError({ receipt: 'Le formulaire multipart est mal formé' });
