@@ -150,3 +150,30 @@ export class ProcessSampler {
     }
   }
 }
+
+/**
+ * Share of the host's CPU time (all cores) that was busy over `ms`, from /proc/stat; null off Linux.
+ * Taken before the run, it says whether something else was competing with the app for the cores.
+ */
+export async function hostCpuBusy(ms: number): Promise<number | null> {
+  const read = (): { busy: number; total: number } | null => {
+    try {
+      const fields = readFileSync('/proc/stat', 'utf8')
+        .split('\n')[0]
+        .trim()
+        .split(/\s+/)
+        .slice(1)
+        .map(Number);
+      const total = fields.reduce((a, b) => a + b, 0);
+      const idle = fields[3] + (fields[4] ?? 0); // idle + iowait
+      return { busy: total - idle, total };
+    } catch {
+      return null;
+    }
+  };
+  const before = read();
+  await sleep(ms);
+  const after = read();
+  if (!before || !after || after.total === before.total) return null;
+  return (after.busy - before.busy) / (after.total - before.total);
+}

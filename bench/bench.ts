@@ -18,10 +18,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scratchDatabase } from '../scripts/database-url.js';
-import { freePort, ProcessSampler, startApp } from './app-process.js';
+import { freePort, hostCpuBusy, ProcessSampler, startApp } from './app-process.js';
 import { benchPdf, multipartBody } from './fixtures.js';
 import { runScenario, type Scenario, type ScenarioResult } from './load.js';
 import { formatRss, formatTable, latencyTarget, throughputTarget, type ReportRow } from './report.js';
@@ -53,6 +53,9 @@ interface Target {
 }
 
 async function main(): Promise<number> {
+  // Other work on the host takes cores from the app: say so next to the figures.
+  const background = await hostCpuBusy(1000);
+  if (background !== null) log(`host CPU busy before the run: ${(background * 100).toFixed(0)} %`);
   const target = process.env.BENCH_URL && process.env.BENCH_ADMIN_KEY ? external() : await ownApp();
   const app = target.pid ? new ProcessSampler(target.pid, 100) : undefined;
   app?.start();
@@ -139,6 +142,7 @@ async function main(): Promise<number> {
       formatTable(rows),
       '',
       formatRss(app?.peakMb() ?? null, TARGETS.rssMb),
+      hostLine(background),
       '',
     ].join('\n'),
   );
@@ -151,6 +155,19 @@ async function main(): Promise<number> {
     );
   }
   return failed.length > 0 ? 1 : 0;
+}
+
+function hostLine(background: number | null): string {
+  const cores = availableParallelism();
+  const busy = background === null ? 'n/a' : `${(background * 100).toFixed(0)} %`;
+  const warning =
+    background !== null && background > 0.1
+      ? ' — something else was running: the figures are lower than the app can do'
+      : '';
+  return (
+    `host: ${cores} cores, shared by the app, PostgreSQL and the load generator; busy before the run ${busy}` +
+    `, load average at the end ${loadavg()[0].toFixed(2)}${warning}`
+  );
 }
 
 function external(): Target {
