@@ -17,6 +17,13 @@ export const RequireScopes = (...scopes: Scope[]) => SetMetadata(REQUIRED_SCOPES
 /** Only a platform-admin key (ADMIN_API_KEY or one made with it). */
 export const PlatformAdminOnly = () => SetMetadata(PLATFORM_ADMIN_ONLY, true);
 
+export const organizationRequired = () =>
+  new DomainError(
+    'forbidden',
+    'ORGANIZATION_REQUIRED',
+    "This credential belongs to no organization: use an organization's API key",
+  );
+
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const principal = ctx.switchToHttp().getRequest<Request>().principal;
   if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
@@ -26,12 +33,6 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
 /** The caller's organization; a platform admin (who has none) is refused here. */
 export const OrganizationId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
   const principal = ctx.switchToHttp().getRequest<Request>().principal;
-  if (!principal?.organizationId) {
-    throw new DomainError(
-      'forbidden',
-      'ORGANIZATION_REQUIRED',
-      "This credential belongs to no organization: use an organization's API key",
-    );
-  }
+  if (!principal?.organizationId) throw organizationRequired();
   return principal.organizationId;
 });

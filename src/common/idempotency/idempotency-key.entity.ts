@@ -23,7 +23,7 @@ export class IdempotencyKey {
   statusCode: number | null;
 
   @Column({ name: 'response_body', type: 'jsonb', nullable: true })
-  responseBody: unknown;
+  responseBody: object | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -31,10 +31,10 @@ export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationS
 
   async purge(): Promise<number> {
     try {
-      const [, affected] = (await this.dataSource.query(
+      const [, affected] = await this.dataSource.query<[unknown, number]>(
         `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`,
         [IDEMPOTENCY_TTL_HOURS],
-      )) as [unknown, number];
+      );
       return affected;
     } catch (err) {
       this.logger.warn({ err }, 'could not purge expired idempotency keys');

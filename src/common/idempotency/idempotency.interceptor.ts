@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  Injectable,
+  SetMetadata,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, of, type Observable } from 'rxjs';
@@ -8,6 +15,10 @@ import { DomainError } from '../errors/domain-error.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 
 export const IDEMPOTENCY_TTL_HOURS = 24;
+const IDEMPOTENCY_REDACTS = 'idempotency:redacts';
+
+/** Dotted paths of response fields never to keep (e.g. `apiKey.key`): a replay shows them as null. */
+export const IdempotencyRedacts = (...paths: string[]) => SetMetadata(IDEMPOTENCY_REDACTS, paths);
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 declare module 'express' {
@@ -21,10 +32,14 @@ declare module 'express' {
  * `Idempotency-Key` on POSTs that create, with Stripe's semantics: the same key with the same request
  * replays the first (successful) response; with a different request it is refused with 422; while the
  * first is still running, 409. Keys are kept 24 h per organization. A failed first attempt frees the key.
+ * Fields named by `@IdempotencyRedacts` (secrets shown once) are stored, and so replayed, as null.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reflector: Reflector,
+  ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = context.switchToHttp().getRequest<Request>();
@@ -69,7 +84,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
       (async () => {
         try {
           const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-          await repo.update({ owner, key }, { statusCode: res.statusCode, responseBody: body ?? null });
+          const redacted = this.reflector.get<string[] | undefined>(
+            IDEMPOTENCY_REDACTS,
+            context.getHandler(),
+          );
+          await repo.update(
+            { owner, key },
+            { statusCode: res.statusCode, responseBody: redact(body ?? null, redacted ?? []) },
+          );
           return body;
         } catch (e) {
           await repo.delete({ owner, key });
@@ -109,4 +131,19 @@ function stableStringify(value: unknown): string {
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+function redact(body: unknown, paths: string[]): object | null {
+  if (typeof body !== 'object' || body === null) return null;
+  if (paths.length === 0) return body;
+  const copy = structuredClone(body) as Record<string, unknown>;
+  for (const path of paths) {
+    const parts = path.split('.');
+    let node: unknown = copy;
+    for (const part of parts.slice(0, -1)) {
+      node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
+    }
+    if (typeof node === 'object' && node !== null) (node as Record<string, unknown>)[parts.at(-1)!] = null;
+  }
+  return copy;
 }

@@ -27,7 +27,10 @@ import {
 } from '../../common/auth/auth.decorators.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
-import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
+import {
+  IdempotencyInterceptor,
+  IdempotencyRedacts,
+} from '../../common/idempotency/idempotency.interceptor.js';
 import { presentApiKey, presentIssuedKey, presentOrganization } from './api-key.presenter.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { apiKeyNotFound } from './auth.errors.js';
@@ -53,16 +56,18 @@ export class AuthController {
   @Post('organizations')
   @PlatformAdminOnly()
   @UseInterceptors(IdempotencyInterceptor)
+  @IdempotencyRedacts('apiKey.key')
   @ApiOperation({ summary: 'Create an organization and its first admin API key (platform admin)' })
   @ApiCreatedResponse({ type: CreatedOrganizationDto })
   async createOrganization(@Body() body: CreateOrganizationDto): Promise<CreatedOrganizationDto> {
-    const { organization, adminKey } = await this.organizations.create(body.name.trim());
+    const { organization, adminKey } = await this.organizations.create(body.name);
     return { organization: presentOrganization(organization), apiKey: presentIssuedKey(adminKey) };
   }
 
   @Post('api-keys')
   @RequireScopes('admin')
   @UseInterceptors(IdempotencyInterceptor)
+  @IdempotencyRedacts('key')
   @ApiOperation({
     summary: "Create an API key of the caller's organization, with some of the caller's scopes",
   })
@@ -74,7 +79,7 @@ export class AuthController {
   ): Promise<CreatedApiKeyDto> {
     const issued = await this.apiKeys.issueFor(principal.scopes, {
       organizationId,
-      name: body.name.trim(),
+      name: body.name,
       scopes: body.scopes,
       expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
     });

@@ -1,7 +1,12 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { IS_PUBLIC, PLATFORM_ADMIN_ONLY, REQUIRED_SCOPES } from '../../common/auth/auth.decorators.js';
+import {
+  IS_PUBLIC,
+  organizationRequired,
+  PLATFORM_ADMIN_ONLY,
+  REQUIRED_SCOPES,
+} from '../../common/auth/auth.decorators.js';
 import type { Scope } from '../../common/auth/scopes.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -60,6 +65,8 @@ export class AuthGuard implements CanActivate {
       throw e;
     }
     if (platformOnly && !principal.platformAdmin) throw platformAdminRequired();
+    // Scoped routes act on an organization's data: a credential of no organization is told so plainly.
+    if (!platformOnly && !principal.organizationId) throw organizationRequired();
     const missing = (scopes ?? []).filter((s) => !principal.scopes.has(s));
     if (missing.length > 0) throw insufficientScope(scopes ?? [], missing);
     req.principal = principal;

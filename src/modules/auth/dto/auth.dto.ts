@@ -8,12 +8,15 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
 } from 'class-validator';
+import { Trim } from '../../../common/validation/trim.decorator.js';
 import { SCOPES } from '../../../common/auth/scopes.js';
 import type { Scope } from '../../../common/auth/scopes.js';
 
 export class CreateOrganizationDto {
   @ApiProperty({ example: 'Boulangerie Dupont SARL', minLength: 1, maxLength: 200 })
+  @Trim()
   @IsString()
   @Length(1, 200)
   name: string;
@@ -32,6 +35,7 @@ export class OrganizationDto {
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'receipt uploader script', minLength: 1, maxLength: 100 })
+  @Trim()
   @IsString()
   @Length(1, 100)
   name: string;
@@ -46,6 +50,7 @@ export class CreateApiKeyDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'The key stops working at this instant' })
   @IsOptional()
   @IsDateString({ strict: true })
+  @Matches(/(Z|[+-]\d{2}:\d{2})$/i, { message: 'expiresAt must end with a time zone: Z or ±hh:mm' })
   expiresAt?: string;
 }
 
