@@ -9,7 +9,10 @@ import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions, runMigrations } from './database/data-source.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { PaymentRequestsModule } from './modules/payment-requests/payment-requests.module.js';
 import { ReceiptsModule } from './modules/receipts/receipts.module.js';
+import { UploadsModule } from './modules/uploads/uploads.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
 @Module({})
@@ -33,9 +36,12 @@ export class AppModule {
             return dataSource;
           },
         }),
+        JobsModule.forRoot(databaseUrl),
         StorageModule,
         AuthModule,
         ReceiptsModule,
+        PaymentRequestsModule,
+        UploadsModule,
         HealthModule,
       ],
       providers: [IdempotencyPurger],

@@ -15,6 +15,31 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
+  describe('storage', () => {
+    it('reads the S3 settings when STORAGE_DRIVER is s3, and requires a bucket', () => {
+      expect(problemsOf({ STORAGE_DRIVER: 's3' })).toEqual(['S3_BUCKET is required']);
+      expect(
+        loadConfig({
+          STORAGE_DRIVER: 's3',
+          S3_BUCKET: 'pieces',
+          S3_ENDPOINT: 'http://127.0.0.1:9000',
+          S3_FORCE_PATH_STYLE: 'true',
+          S3_ACCESS_KEY_ID: 'id',
+          S3_SECRET_ACCESS_KEY: 'secret',
+        }).s3,
+      ).toEqual({
+        bucket: 'pieces',
+        region: 'us-east-1',
+        endpoint: 'http://127.0.0.1:9000',
+        forcePathStyle: true,
+        accessKeyId: 'id',
+        secretAccessKey: 'secret',
+        createBucket: false,
+      });
+      expect(problemsOf({ STORAGE_DRIVER: 'ftp' })[0]).toMatch(/^STORAGE_DRIVER/);
+    });
+  });
+
   describe('defaults', () => {
     it('gives a working development configuration for an empty environment', () => {
       expect(loadConfig({})).toEqual<AppConfig>({
@@ -26,6 +51,8 @@ describe('loadConfig', () => {
         embeddedPostgresPort: 54329,
         dataDir: resolve('./data'),
         storageDriver: 'local',
+        s3: undefined,
+        uploads: { urlTtlSeconds: 900, retentionHours: 24, expiryCron: '*/5 * * * *' },
         adminApiKey: undefined,
         urlSigningSecret: undefined,
         signedUrlTtlSeconds: 300,
@@ -120,7 +147,8 @@ describe('loadConfig', () => {
       ['NODE_ENV', 'staging'],
       ['PUBLIC_URL', 'ftp://files.example.com'],
       ['OIDC_ISSUER', 'issuer'],
-      ['STORAGE_DRIVER', 's3'],
+      ['STORAGE_DRIVER', 'ftp'],
+      ['UPLOAD_URL_TTL_SECONDS', '5'],
       ['SIGNED_URL_TTL_SECONDS', '5'],
       ['AUTH_FAILURE_LIMIT', '0'],
       ['TRUST_PROXY', 'maybe'],

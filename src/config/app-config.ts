@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-export type StorageDriverName = 'local';
+export type StorageDriverName = 'local' | 's3';
 
 /** The whole environment, validated once at boot. Nothing else reads `process.env`. */
 export interface AppConfig {
@@ -14,6 +14,26 @@ export interface AppConfig {
   embeddedPostgresPort: number;
   dataDir: string;
   storageDriver: StorageDriverName;
+  /** Set when storageDriver is s3. */
+  s3:
+    | {
+        bucket: string;
+        region: string;
+        endpoint: string | undefined;
+        forcePathStyle: boolean;
+        accessKeyId: string | undefined;
+        secretAccessKey: string | undefined;
+        createBucket: boolean;
+      }
+    | undefined;
+  uploads: {
+    /** Lifetime of a presigned upload URL. */
+    urlTtlSeconds: number;
+    /** A confirmed upload not attached within this time is deleted. */
+    retentionHours: number;
+    /** How often the expiry job runs (cron). */
+    expiryCron: string;
+  };
   adminApiKey: string | undefined;
   /** HMAC secret of signed URLs; unset: generated once and kept in the database. */
   urlSigningSecret: string | undefined;
@@ -54,7 +74,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = read.optionalPostgresUrl('DATABASE_URL');
   const embeddedPostgresPort = read.integer('EMBEDDED_POSTGRES_PORT', 54329, 1, 65535);
   const dataDir = resolve(read.string('DATA_DIR', './data'));
-  const storageDriver = read.oneOf('STORAGE_DRIVER', ['local'] as const, 'local');
+  const storageDriver = read.oneOf('STORAGE_DRIVER', ['local', 's3'] as const, 'local');
+  const s3 =
+    storageDriver === 's3'
+      ? {
+          bucket: read.required('S3_BUCKET'),
+          region: read.string('S3_REGION', 'us-east-1'),
+          endpoint: read.optionalUrl('S3_ENDPOINT'),
+          forcePathStyle: read.boolean('S3_FORCE_PATH_STYLE', false),
+          accessKeyId: read.optionalString('S3_ACCESS_KEY_ID'),
+          secretAccessKey: read.optionalString('S3_SECRET_ACCESS_KEY'),
+          createBucket: read.boolean('S3_CREATE_BUCKET', false),
+        }
+      : undefined;
+  const uploads = {
+    urlTtlSeconds: read.integer('UPLOAD_URL_TTL_SECONDS', 900, 30, 7 * 24 * 3600),
+    retentionHours: read.integer('UPLOAD_RETENTION_HOURS', 24, 1, 24 * 365),
+    expiryCron: read.string('UPLOAD_EXPIRY_CRON', '*/5 * * * *'),
+  };
   const adminApiKey = read.optionalSecret('ADMIN_API_KEY', 32);
   const urlSigningSecret = read.optionalSecret('URL_SIGNING_SECRET', 32);
   const signedUrlTtlSeconds = read.integer('SIGNED_URL_TTL_SECONDS', 300, 10, 7 * 24 * 3600);
@@ -90,6 +127,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     embeddedPostgresPort,
     dataDir,
     storageDriver,
+    s3,
+    uploads,
     adminApiKey,
     urlSigningSecret,
     signedUrlTtlSeconds,
@@ -120,6 +159,10 @@ class EnvReader {
 
   string(name: string, fallback: string): string {
     return this.raw(name) ?? fallback;
+  }
+
+  required(name: string): string {
+    return this.raw(name) ?? this.fail(name, 'is required', '');
   }
 
   optionalString(name: string): string | undefined {

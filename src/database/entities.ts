@@ -1,8 +1,20 @@
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity.js';
 import { ApiKey } from '../modules/auth/api-key.entity.js';
 import { Organization } from '../modules/auth/organization.entity.js';
+import { PaymentRequest } from '../modules/payment-requests/payment-request.entity.js';
 import { Receipt } from '../modules/receipts/receipt.entity.js';
+import { InvoiceUpload } from '../modules/uploads/invoice-upload.entity.js';
+import { SignedUrlUse } from '../storage/signed-url-use.entity.js';
 import { AppSetting } from './app-setting.entity.js';
 
 /** Every entity, for the app's DataSource and the migration scripts (which have no Nest modules). */
-export const ENTITIES = [AppSetting, IdempotencyKey, Organization, ApiKey, Receipt];
+export const ENTITIES = [
+  AppSetting,
+  IdempotencyKey,
+  SignedUrlUse,
+  Organization,
+  ApiKey,
+  Receipt,
+  PaymentRequest,
+  InvoiceUpload,
+];

@@ -1,62 +1,77 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   assertSafeKey,
   FileStorage,
   StorageObjectNotFound,
+  type ObjectInfo,
   type ObjectStream,
+  type PresignedPut,
+  type PresignGetOptions,
   type StoredObject,
 } from './file-storage.js';
+import type { UrlSigner } from './url-signer.js';
 
-/** Files under one directory on local disk, written to a temporary name, fsynced, then renamed. */
+/** Path of the API's own signed endpoints that stand in for an object store's presigned URLs. */
+export const LOCAL_OBJECTS_PATH = '/storage/objects';
+
+export class ObjectAlreadyExists extends Error {}
+export class ObjectSizeMismatch extends Error {}
+
+/**
+ * Files under one directory on local disk: written to a temporary name, fsynced, then renamed. Presigned
+ * URLs point at the API's own HMAC-signed endpoints (local-objects.controller.ts).
+ */
 export class LocalFileStorage extends FileStorage {
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    private readonly signer: UrlSigner,
+    private readonly publicUrl: string,
+  ) {
     super();
   }
 
   async put(key: string, body: Buffer | Readable, _options: { contentType: string }): Promise<StoredObject> {
-    const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.${randomBytes(6).toString('hex')}.partial`;
-    const hash = createHash('sha256');
-    let size = 0;
-    try {
-      const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
-      const measure = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
-      await pipeline(source, measure, createWriteStream(temp, { flags: 'wx', mode: 0o640 }));
-      // On disk before it gets its final name: a crash never leaves a row pointing at a lost file.
-      const file = await open(temp, 'r+');
-      try {
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-    } catch (e) {
-      await rm(temp, { force: true });
-      throw e;
-    }
-    await rename(temp, path);
-    return { size, sha256: hash.digest('hex') };
+    return this.write(key, Buffer.isBuffer(body) ? Readable.from([body]) : body, { exclusive: false });
   }
 
-  async read(key: string): Promise<ObjectStream> {
+  /**
+   * What a signed PUT does: streams the body to `key` with constant memory, refuses more or fewer than
+   * `size` bytes, and never replaces an object that exists (a URL cannot be used twice).
+   */
+  receive(key: string, body: Readable, size: number): Promise<StoredObject> {
+    return this.write(key, body, { exclusive: true, size });
+  }
+
+  async read(key: string, range?: { start: number; end: number }): Promise<ObjectStream> {
     const path = this.pathOf(key);
     try {
       const info = await stat(path);
       if (!info.isFile()) throw new StorageObjectNotFound(key);
+      if (range) {
+        const end = Math.min(range.end, info.size - 1);
+        return {
+          stream: createReadStream(path, { start: range.start, end }),
+          size: Math.max(0, end - range.start + 1),
+        };
+      }
       return { stream: createReadStream(path), size: info.size };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StorageObjectNotFound(key);
+      throw e;
+    }
+  }
+
+  async stat(key: string): Promise<ObjectInfo | null> {
+    try {
+      const info = await stat(this.pathOf(key));
+      return info.isFile() ? { size: info.size, lastModified: info.mtime } : null;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
   }
@@ -69,12 +84,59 @@ export class LocalFileStorage extends FileStorage {
     }
   }
 
-  async exists(key: string): Promise<boolean> {
-    try {
-      return (await stat(this.pathOf(key))).isFile();
-    } catch {
-      return false;
-    }
+  async *list(prefix: string): AsyncIterable<{ key: string; lastModified: Date }> {
+    const start = join(this.root, prefix);
+    const walk = async function* (
+      dir: string,
+      root: string,
+    ): AsyncGenerator<{ key: string; lastModified: Date }> {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) yield* walk(path, root);
+        else if (entry.isFile() && !entry.name.endsWith('.partial')) {
+          yield { key: relative(root, path).split(sep).join('/'), lastModified: (await stat(path)).mtime };
+        }
+      }
+    };
+    yield* walk(start, this.root);
+  }
+
+  presignPut(
+    key: string,
+    options: { contentType: string; size: number; expiresInSeconds: number },
+  ): Promise<PresignedPut> {
+    assertSafeKey(key);
+    const path = `${LOCAL_OBJECTS_PATH}/${key}`;
+    const { query } = this.signer.sign(
+      path,
+      options.expiresInSeconds,
+      { size: String(options.size), type: options.contentType, nonce: randomBytes(16).toString('hex') },
+      'PUT',
+    );
+    return Promise.resolve({
+      url: `${this.publicUrl}${path}?${query}`,
+      method: 'PUT',
+      headers: { 'Content-Type': options.contentType, 'Content-Length': String(options.size) },
+      expiresInSeconds: options.expiresInSeconds,
+    });
+  }
+
+  presignGet(key: string, options: PresignGetOptions): Promise<string> {
+    assertSafeKey(key);
+    const path = `${LOCAL_OBJECTS_PATH}/${key}`;
+    const { query } = this.signer.sign(path, options.expiresInSeconds, {
+      name: options.fileName,
+      type: options.contentType,
+      disposition: options.disposition,
+    });
+    return Promise.resolve(`${this.publicUrl}${path}?${query}`);
   }
 
   async checkWritable(): Promise<void> {
@@ -83,6 +145,59 @@ export class LocalFileStorage extends FileStorage {
     const file = await open(probe, 'wx');
     await file.close();
     await unlink(probe);
+  }
+
+  private async write(
+    key: string,
+    source: Readable,
+    rule: { exclusive: boolean; size?: number },
+  ): Promise<StoredObject> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    if (rule.exclusive && (await this.stat(key))) throw new ObjectAlreadyExists(key);
+    const temp = `${path}.${randomBytes(6).toString('hex')}.partial`;
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      const measure = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          size += chunk.length;
+          if (rule.size !== undefined && size > rule.size) {
+            done(new ObjectSizeMismatch(`more than the ${rule.size} bytes announced`));
+            return;
+          }
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      await pipeline(source, measure, createWriteStream(temp, { flags: 'wx', mode: 0o640 }));
+      if (rule.size !== undefined && size !== rule.size) {
+        throw new ObjectSizeMismatch(`${size} bytes received, ${rule.size} announced`);
+      }
+      // On disk before it gets its final name: a crash never leaves a row pointing at a lost file.
+      const file = await open(temp, 'r+');
+      try {
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      if (rule.exclusive) {
+        // link() fails if the name exists: of two racing uploads to one key, exactly one wins.
+        try {
+          await link(temp, path);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ObjectAlreadyExists(key);
+          throw e;
+        }
+        await rm(temp, { force: true });
+      } else {
+        await rename(temp, path);
+      }
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw e;
+    }
+    return { size, sha256: hash.digest('hex') };
   }
 
   private pathOf(key: string): string {

@@ -7,6 +7,8 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { FileStorage } from './file-storage.js';
 import { LocalFileStorage } from './local-file-storage.js';
+import { LocalObjectsController } from './local-objects.controller.js';
+import { S3FileStorage } from './s3-file-storage.js';
 import { UrlSigner } from './url-signer.js';
 
 /**
@@ -27,11 +29,19 @@ async function signingSecret(config: AppConfig, dataSource: DataSource): Promise
 
 @Global()
 @Module({
+  controllers: [LocalObjectsController],
   providers: [
     {
       provide: FileStorage,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new LocalFileStorage(join(config.dataDir, 'files')),
+      inject: [APP_CONFIG, UrlSigner],
+      useFactory: async (config: AppConfig, signer: UrlSigner): Promise<FileStorage> => {
+        if (config.s3) {
+          const s3 = new S3FileStorage(config.s3);
+          await s3.ensureBucket();
+          return s3;
+        }
+        return new LocalFileStorage(join(config.dataDir, 'files'), signer, config.publicUrl);
+      },
     },
     {
       provide: UrlSigner,

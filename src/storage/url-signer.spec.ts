@@ -41,46 +41,46 @@ describe('UrlSigner', () => {
   describe('check', () => {
     it('accepts a signature it made', () => {
       const { signer, expires, signature } = setup();
-      expect(signer.check(PATH, expires, signature)).toBe('valid');
+      expect(signer.check(PATH, { expires, signature })).toBe('valid');
     });
 
     it('refuses the signature for another path', () => {
       const { signer, expires, signature } = setup();
-      expect(signer.check('/invoice/3/receipt', expires, signature)).toBe('invalid');
-      expect(signer.check(`${PATH}/`, expires, signature)).toBe('invalid');
+      expect(signer.check('/invoice/3/receipt', { expires, signature })).toBe('invalid');
+      expect(signer.check(`${PATH}/`, { expires, signature })).toBe('invalid');
     });
 
     it('refuses a later expiry than the one signed', () => {
       const { signer, expires, signature } = setup();
-      expect(signer.check(PATH, String(Number(expires) + 1), signature)).toBe('invalid');
-      expect(signer.check(PATH, String(Number(expires) + 86400), signature)).toBe('invalid');
+      expect(signer.check(PATH, { expires: String(Number(expires) + 1), signature })).toBe('invalid');
+      expect(signer.check(PATH, { expires: String(Number(expires) + 86400), signature })).toBe('invalid');
     });
 
     it('refuses a changed signature', () => {
       const { signer, expires, signature } = setup();
-      expect(signer.check(PATH, expires, flipFirst(signature))).toBe('invalid');
+      expect(signer.check(PATH, { expires, signature: flipFirst(signature) })).toBe('invalid');
     });
 
     it('refuses a signature made with another secret', () => {
       const { expires, signature } = setup();
       const other = new UrlSigner('another-secret-with-at-least-32-chars', () => START);
-      expect(other.check(PATH, expires, signature)).toBe('invalid');
+      expect(other.check(PATH, { expires, signature })).toBe('invalid');
     });
 
     it('reports expiry once the clock reaches the expiry second', () => {
       const { clock, signer, expires, signature } = setup();
       clock.now = Number(expires) * 1000 - 1;
-      expect(signer.check(PATH, expires, signature)).toBe('valid');
+      expect(signer.check(PATH, { expires, signature })).toBe('valid');
       clock.now = Number(expires) * 1000;
-      expect(signer.check(PATH, expires, signature)).toBe('expired');
+      expect(signer.check(PATH, { expires, signature })).toBe('expired');
       clock.now += 24 * 3600 * 1000;
-      expect(signer.check(PATH, expires, signature)).toBe('expired');
+      expect(signer.check(PATH, { expires, signature })).toBe('expired');
     });
 
     it('says invalid rather than expired for a tampered signature that has also expired', () => {
       const { clock, signer, expires, signature } = setup();
       clock.now = Number(expires) * 1000 + 1;
-      expect(signer.check(PATH, expires, flipFirst(signature))).toBe('invalid');
+      expect(signer.check(PATH, { expires, signature: flipFirst(signature) })).toBe('invalid');
     });
 
     describe('malformed values', () => {
@@ -94,7 +94,7 @@ describe('UrlSigner', () => {
         ['an empty expires', () => ''],
       ])('refuses %s', (_, tamper: (expires: string) => unknown) => {
         const { signer, expires, signature } = setup();
-        expect(signer.check(PATH, tamper(expires), signature)).toBe('invalid');
+        expect(signer.check(PATH, { expires: tamper(expires), signature: signature })).toBe('invalid');
       });
 
       it.each([
@@ -106,13 +106,42 @@ describe('UrlSigner', () => {
         ['non-hex characters', (s: string) => `${s.slice(0, 63)}g`],
       ])('refuses %s', (_, tamper: (signature: string) => unknown) => {
         const { signer, expires, signature } = setup();
-        expect(signer.check(PATH, expires, tamper(signature))).toBe('invalid');
+        expect(signer.check(PATH, { expires, signature: tamper(signature) })).toBe('invalid');
       });
 
       it('refuses an upper-case copy of a valid signature', () => {
         const { signer, expires, signature } = setup();
-        expect(signer.check(PATH, expires, signature.toUpperCase())).toBe('invalid');
+        expect(signer.check(PATH, { expires, signature: signature.toUpperCase() })).toBe('invalid');
       });
+    });
+  });
+
+  describe('signed parameters and method', () => {
+    const signed = () => {
+      const signer = new UrlSigner(SECRET, () => START);
+      const query = Object.fromEntries(
+        new URLSearchParams(signer.sign(PATH, 300, { size: '1024', type: 'application/pdf' }, 'PUT').query),
+      );
+      return { signer, query };
+    };
+
+    it('accepts the parameters and method it signed', () => {
+      const { signer, query } = signed();
+      expect(query).toMatchObject({ size: '1024', type: 'application/pdf' });
+      expect(signer.check(PATH, query, 'PUT')).toBe('valid');
+    });
+
+    it('refuses a changed, removed or added parameter', () => {
+      const { signer, query } = signed();
+      expect(signer.check(PATH, { ...query, size: '1025' }, 'PUT')).toBe('invalid');
+      const { type: _type, ...withoutType } = query;
+      expect(signer.check(PATH, withoutType, 'PUT')).toBe('invalid');
+      expect(signer.check(PATH, { ...query, extra: '1' }, 'PUT')).toBe('invalid');
+    });
+
+    it('refuses the signature under another method', () => {
+      const { signer, query } = signed();
+      expect(signer.check(PATH, query, 'GET')).toBe('invalid');
     });
   });
 });

@@ -3,8 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export type SignatureCheck = 'valid' | 'invalid' | 'expired';
 
 /**
- * HMAC-SHA256 signatures for short-lived URLs to the API's own file endpoints: the signature covers the
- * path and the expiry, so neither can be changed.
+ * HMAC-SHA256 signatures for short-lived URLs to the API's own file endpoints. The signature covers the
+ * method, the path, the expiry and every other query parameter, so none of them can be changed.
  */
 export class UrlSigner {
   constructor(
@@ -12,24 +12,38 @@ export class UrlSigner {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Query string (without `?`) that makes `path` readable until `ttlSeconds` from now. */
-  sign(path: string, ttlSeconds: number): { query: string; expiresAt: Date } {
-    const expires = Math.floor(this.now() / 1000) + ttlSeconds;
-    return {
-      query: `expires=${expires}&signature=${this.mac(path, expires)}`,
-      expiresAt: new Date(expires * 1000),
-    };
+  /** Query string (without `?`) that opens `method path` until `ttlSeconds` from now. */
+  sign(
+    path: string,
+    ttlSeconds: number,
+    params: Record<string, string> = {},
+    method = 'GET',
+  ): { query: string; expiresAt: Date } {
+    const expires = String(Math.floor(this.now() / 1000) + ttlSeconds);
+    const signed = { ...params, expires };
+    const query = new URLSearchParams({ ...signed, signature: this.mac(method, path, signed) });
+    return { query: query.toString(), expiresAt: new Date(Number(expires) * 1000) };
   }
 
-  check(path: string, expires: unknown, signature: unknown): SignatureCheck {
+  /** Checks a request's query (as Express parsed it): every parameter but `signature` is signed. */
+  check(path: string, query: Record<string, unknown>, method = 'GET'): SignatureCheck {
+    const { signature, ...rest } = query;
+    const expires = rest.expires;
     if (typeof expires !== 'string' || typeof signature !== 'string') return 'invalid';
     if (!/^\d{1,12}$/.test(expires) || !/^[0-9a-f]{64}$/.test(signature)) return 'invalid';
-    const expected = Buffer.from(this.mac(path, Number(expires)), 'hex');
+    if (Object.values(rest).some((v) => typeof v !== 'string')) return 'invalid';
+    const expected = Buffer.from(this.mac(method, path, rest as Record<string, string>), 'hex');
     if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return 'invalid';
     return Number(expires) * 1000 > this.now() ? 'valid' : 'expired';
   }
 
-  private mac(path: string, expires: number): string {
-    return createHmac('sha256', this.secret).update(`${path}\n${expires}`).digest('hex');
+  private mac(method: string, path: string, params: Record<string, string>): string {
+    const canonical = Object.keys(params)
+      .sort()
+      .map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(params[k])}`)
+      .join('&');
+    return createHmac('sha256', this.secret)
+      .update(`${method.toUpperCase()}\n${path}\n${canonical}`)
+      .digest('hex');
   }
 }

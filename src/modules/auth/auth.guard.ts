@@ -74,7 +74,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private checkSignature(req: Request): boolean {
-    const result = this.signer.check(req.path, req.query.expires, req.query.signature);
+    const result = this.signer.check(req.path, req.query, req.method === 'HEAD' ? 'GET' : req.method);
     if (result === 'expired')
       throw new DomainError('forbidden', 'URL_EXPIRED', 'This signed URL has expired');
     if (result === 'invalid')

@@ -1,5 +1,5 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { RECEIPT_DECLARED_TYPES, receiptStorageKey, slugify, sniffReceiptType } from './receipt-file.js';
+import { RECEIPT_DECLARED_TYPES, receiptStorageKey, sniffReceiptType } from './receipt-file.js';
 
 /** One PNG chunk: length, type, data, CRC of type + data. */
 function pngChunk(type: string, data: Buffer): Buffer {
@@ -39,36 +39,6 @@ const TEXT = Buffer.from('this is plain text pretending to be an image\n');
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), Buffer.alloc(56)]);
 const MZ = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(256, 0x90)]);
 const HTML = Buffer.from('<!DOCTYPE html><html><script>alert(document.cookie)</script></html>');
-
-describe('slugify', () => {
-  it("turns seed 002's screenshot name into its stored form", () => {
-    expect(slugify('Capture d’écran de 2021-04-05 18-55-45')).toBe('Capture-d-ecran-de-2021-04-05-18-55-45');
-  });
-
-  it('removes accents and keeps the case', () => {
-    expect(slugify('Ça coûte 12€')).toBe('Ca-coute-12');
-    expect(slugify('Reçu Été')).toBe('Recu-Ete');
-    expect(slugify('Œuvre ß Æther Øre')).toBe('OEuvre-ss-AEther-Ore');
-  });
-
-  it('collapses runs of other characters into one dash and trims dashes', () => {
-    expect(slugify('  facture -- n° 12 !! ')).toBe('facture-n-12');
-  });
-
-  it.each([
-    ['an empty name', ''],
-    ['only symbols', '!!!'],
-    ['only dashes', '---'],
-    ['only non-Latin letters', '日本語'],
-  ])('falls back to "piece" for %s', (_, name) => {
-    expect(slugify(name)).toBe('piece');
-  });
-
-  it('keeps at most 100 characters and no trailing dash after cutting', () => {
-    expect(slugify('a'.repeat(120))).toBe('a'.repeat(100));
-    expect(slugify(`${'a'.repeat(99)} b`)).toBe('a'.repeat(99));
-  });
-});
 
 describe('receiptStorageKey', () => {
   const KEY = /^invoices\/[A-Za-z0-9-]+-[0-9a-f]{16}\.png$/;

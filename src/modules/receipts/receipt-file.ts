@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
+import { slugify, stripExtension } from '../../common/files/file-names.js';
 
 /** Seed 002: at most "1M", read as 1 MiB. */
 export const RECEIPT_MAX_BYTES = 1_048_576;
@@ -48,39 +49,4 @@ export async function sniffReceiptType(
  */
 export function receiptStorageKey(originalName: string, extension: string): string {
   return `${RECEIPT_KEY_AREA}/${slugify(stripExtension(originalName))}-${randomBytes(8).toString('hex')}.${extension}`;
-}
-
-/** Letters that Unicode decomposition does not bring down to ASCII. */
-const LIGATURES: Record<string, string> = {
-  Œ: 'OE',
-  œ: 'oe',
-  Æ: 'AE',
-  æ: 'ae',
-  ß: 'ss',
-  Ø: 'O',
-  ø: 'o',
-  Ł: 'L',
-  ł: 'l',
-  Ð: 'D',
-  ð: 'd',
-  Þ: 'Th',
-  þ: 'th',
-};
-
-export function slugify(name: string): string {
-  const slug = name
-    .replace(/[ŒœÆæßØøŁłÐðÞþ]/g, (c) => LIGATURES[c] ?? c)
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 100)
-    .replace(/-+$/g, '');
-  return slug || 'piece';
-}
-
-function stripExtension(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(0, dot) : base;
 }

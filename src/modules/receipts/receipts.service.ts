@@ -7,7 +7,14 @@ import { LOGGER } from '../../common/logging/logger.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { FileStorage, StorageObjectNotFound, type ObjectStream } from '../../storage/file-storage.js';
-import { receiptStorageKey, sniffReceiptType, type ReceiptFileType } from './receipt-file.js';
+import { UUID } from '../../common/pagination/uuid.js';
+import { UploadsService } from '../uploads/uploads.service.js';
+import {
+  RECEIPT_MAX_BYTES,
+  receiptStorageKey,
+  sniffReceiptType,
+  type ReceiptFileType,
+} from './receipt-file.js';
 import { validateReceiptInput, type ReceiptInput, type WriteMode } from './receipt-input.js';
 import type { ReceiptListQuery } from './receipt-list-query.js';
 import { receiptName } from './receipt-name.js';
@@ -29,6 +36,9 @@ export const RECEIPT_FILE_MESSAGES = {
   badType: 'Le fichier doit être un PDF, un JPG ou un PNG',
   empty: 'Le fichier est vide',
   single: 'Un seul fichier est accepté, dans le champ « receipt »',
+  fileAndUpload: 'Envoyez soit un fichier « receipt », soit « receipt_upload_id », pas les deux',
+  uploadInvalid: 'L’identifiant de téléversement doit être un uuid',
+  uploadNotFound: 'Ce téléversement est introuvable ou n’est pas encore confirmé',
 } as const;
 
 interface PreparedFile {
@@ -47,6 +57,7 @@ export class ReceiptsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly uploads: UploadsService,
   ) {}
 
   async create(
@@ -54,20 +65,23 @@ export class ReceiptsService {
     raw: Record<string, unknown>,
     file?: IncomingReceiptFile,
   ): Promise<Receipt> {
-    const { input, fileType } = await this.validate(raw, 'create', file);
-    const stored = file && fileType ? await this.store(file, fileType) : undefined;
+    const { input, file: accepted, uploadId } = await this.validate(organizationId, raw, 'create', file);
+    const stored = accepted ? await this.store(accepted.incoming, accepted.type) : undefined;
+    let saved: Receipt;
     try {
       const receipt = this.dataSource
         .getRepository(Receipt)
         .create({ organizationId, status: false, affectationId: null });
       this.apply(receipt, input, new Date());
       if (stored) this.attachFile(receipt, stored);
-      return await this.dataSource.getRepository(Receipt).save(receipt);
+      saved = await this.dataSource.getRepository(Receipt).save(receipt);
     } catch (e) {
       // The row is not there, so its file must not be either.
       if (stored) await this.removeFile(stored.key);
       throw e;
     }
+    if (uploadId) await this.uploads.consume(organizationId, uploadId);
+    return saved;
   }
 
   async get(organizationId: string, id: number): Promise<Receipt> {
@@ -110,8 +124,8 @@ export class ReceiptsService {
   ): Promise<Receipt> {
     // 404 before 422: another organization's id must not learn whether its body would be valid.
     await this.get(organizationId, id);
-    const { input, fileType } = await this.validate(raw, mode, file);
-    const stored = file && fileType ? await this.store(file, fileType) : undefined;
+    const { input, file: accepted, uploadId } = await this.validate(organizationId, raw, mode, file);
+    const stored = accepted ? await this.store(accepted.incoming, accepted.type) : undefined;
     let replacedKey: string | null = null;
     let saved: Receipt;
     try {
@@ -130,6 +144,7 @@ export class ReceiptsService {
       throw e;
     }
     if (replacedKey) await this.removeFile(replacedKey);
+    if (uploadId) await this.uploads.consume(organizationId, uploadId);
     return saved;
   }
 
@@ -144,23 +159,63 @@ export class ReceiptsService {
     if (receipt.receiptKey) await this.removeFile(receipt.receiptKey);
   }
 
+  /**
+   * Seed 002's rules for the fields, and the file: sent in the multipart field `receipt`, or named by
+   * `receipt_upload_id` (a confirmed upload, JSON form). Every failing field is reported at once.
+   */
   private async validate(
+    organizationId: string,
     raw: Record<string, unknown>,
     mode: WriteMode,
-    file: IncomingReceiptFile | undefined,
-  ): Promise<{ input: ReceiptInput; fileType: ReceiptFileType | null }> {
+    sent: IncomingReceiptFile | undefined,
+  ): Promise<{
+    input: ReceiptInput;
+    file: { incoming: IncomingReceiptFile; type: ReceiptFileType } | null;
+    uploadId?: string;
+  }> {
     const { input, errors } = validateReceiptInput(raw, mode, this.config.appTimezone);
-    let fileType: ReceiptFileType | null = null;
-    if (file?.tooLarge) {
-      errors.receipt = RECEIPT_FILE_MESSAGES.tooLarge;
-    } else if (file && file.content.length === 0) {
-      errors.receipt = RECEIPT_FILE_MESSAGES.empty;
-    } else if (file) {
-      fileType = await sniffReceiptType(file.content, file.declaredType);
-      if (!fileType) errors.receipt = RECEIPT_FILE_MESSAGES.badType;
+    const fromUpload = await this.fileFromUpload(organizationId, raw, sent !== undefined);
+    if ('error' in fromUpload) errors.receipt_upload_id = fromUpload.error;
+    const incoming = sent ?? ('file' in fromUpload ? fromUpload.file : undefined);
+    const field = sent ? 'receipt' : 'receipt_upload_id';
+    let type: ReceiptFileType | null = null;
+    if (incoming?.tooLarge) {
+      errors[field] = RECEIPT_FILE_MESSAGES.tooLarge;
+    } else if (incoming && incoming.content.length === 0) {
+      errors[field] = RECEIPT_FILE_MESSAGES.empty;
+    } else if (incoming) {
+      type = await sniffReceiptType(incoming.content, incoming.declaredType);
+      if (!type) errors[field] = RECEIPT_FILE_MESSAGES.badType;
     }
     if (Object.keys(errors).length > 0) throw new FieldValidationError(errors);
-    return { input, fileType };
+    return {
+      input,
+      file: incoming && type ? { incoming, type } : null,
+      uploadId: 'uploadId' in fromUpload ? fromUpload.uploadId : undefined,
+    };
+  }
+
+  private async fileFromUpload(
+    organizationId: string,
+    raw: Record<string, unknown>,
+    fileSent: boolean,
+  ): Promise<{ file: IncomingReceiptFile; uploadId: string } | { error: string } | { none: true }> {
+    const value = raw.receipt_upload_id;
+    if (value === undefined || value === null || value === '') return { none: true };
+    if (fileSent) return { error: RECEIPT_FILE_MESSAGES.fileAndUpload };
+    if (typeof value !== 'string' || !UUID.test(value)) return { error: RECEIPT_FILE_MESSAGES.uploadInvalid };
+    const upload = await this.uploads.readConfirmed(organizationId, value, RECEIPT_MAX_BYTES);
+    if (upload === null) return { error: RECEIPT_FILE_MESSAGES.uploadNotFound };
+    if (upload === 'too_large') return { error: RECEIPT_FILE_MESSAGES.tooLarge };
+    return {
+      file: {
+        originalName: upload.fileName,
+        declaredType: upload.declaredType,
+        content: upload.content,
+        tooLarge: false,
+      },
+      uploadId: value,
+    };
   }
 
   /** Stores the file before its row is written; callers remove it if the row then fails. */

@@ -55,6 +55,14 @@ export class ReceiptWriteDto {
     description: `Issue date of the receipt; default now. ${DATE}`,
   })
   created_at?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'JSON form only: a confirmed upload (POST /api/v1/invoice-uploads/presign, PUT, confirm) to use as the ' +
+      'file, within the same 1 MiB and type limits. The upload is consumed.',
+  })
+  receipt_upload_id?: string;
 }
 
 export class ReceiptMultipartDto extends ReceiptWriteDto {

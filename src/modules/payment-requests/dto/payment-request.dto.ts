@@ -1,0 +1,203 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+import { IsPositiveAmount, toAmountString } from '../../../common/money/money.validators.js';
+import { Trim } from '../../../common/validation/trim.decorator.js';
+import { PAYMENT_REQUEST_STATUSES } from '../payment-request.entity.js';
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+export class CreatePaymentRequestDto {
+  @ApiProperty({
+    type: String,
+    example: '1200.50',
+    description: 'Decimal > 0 as a string (a JSON number is accepted)',
+  })
+  @Transform(toAmountString)
+  @IsPositiveAmount()
+  amount: string;
+
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code' })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  )
+  @IsString()
+  @Length(3, 3)
+  currency: string;
+
+  @ApiPropertyOptional({ example: 'Facture F-2021-042', maxLength: 500, nullable: true })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+
+  @ApiPropertyOptional({ example: 'client@example.fr', nullable: true })
+  @IsOptional()
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  customerEmail?: string | null;
+
+  @ApiPropertyOptional({ example: '2021-07-31', format: 'date', nullable: true })
+  @IsOptional()
+  @Matches(DATE_ONLY, { message: 'dueDate must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'dueDate must be a real calendar date' })
+  dueDate?: string | null;
+}
+
+/** Every field optional; `null` clears description, customerEmail and dueDate. */
+export class UpdatePaymentRequestDto {
+  @ApiPropertyOptional({ type: String, example: '1300.00' })
+  @IsOptional()
+  @Transform(toAmountString)
+  @IsPositiveAmount()
+  amount?: string;
+
+  @ApiPropertyOptional({ example: 'EUR' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  )
+  @IsString()
+  @Length(3, 3)
+  currency?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500 })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Trim()
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  customerEmail?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Matches(DATE_ONLY, { message: 'dueDate must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'dueDate must be a real calendar date' })
+  dueDate?: string | null;
+}
+
+export class ListPaymentRequestsQuery {
+  @ApiPropertyOptional({ enum: PAYMENT_REQUEST_STATUSES })
+  @IsOptional()
+  @IsIn(PAYMENT_REQUEST_STATUSES)
+  status?: (typeof PAYMENT_REQUEST_STATUSES)[number];
+
+  @ApiPropertyOptional({ example: 'EUR' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @IsString()
+  @Length(3, 3)
+  currency?: string;
+
+  @ApiPropertyOptional({ example: 'client@example.fr' })
+  @IsOptional()
+  @IsEmail()
+  customerEmail?: string;
+
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @Matches(DATE_ONLY, { message: 'dueDateFrom must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true })
+  dueDateFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date' })
+  @IsOptional()
+  @Matches(DATE_ONLY, { message: 'dueDateTo must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true })
+  dueDateTo?: string;
+
+  @ApiPropertyOptional({ example: 50, description: '1..100, default 50' })
+  @IsOptional()
+  @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 100' })
+  limit?: string;
+
+  @ApiPropertyOptional({ description: '`next_cursor` of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export class PaymentRequestInvoiceDto {
+  @ApiProperty({ format: 'uuid' })
+  uploadId: string;
+
+  @ApiProperty({ example: 'facture-042.pdf' })
+  filename: string;
+
+  @ApiProperty({ example: 'application/pdf' })
+  mimeType: string;
+
+  @ApiProperty({ example: 48213 })
+  size: number;
+
+  @ApiProperty({ format: 'date-time' })
+  attachedAt: string;
+}
+
+export class PaymentRequestDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: '1200.50' })
+  amount: string;
+
+  @ApiProperty({ example: 'EUR' })
+  currency: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  description: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  customerEmail: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true })
+  dueDate: string | null;
+
+  @ApiProperty({ enum: PAYMENT_REQUEST_STATUSES })
+  status: string;
+
+  @ApiProperty({ type: PaymentRequestInvoiceDto, nullable: true })
+  invoice: PaymentRequestInvoiceDto | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  paidAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  cancelledAt: string | null;
+}
+
+export class PaymentRequestPageDto {
+  @ApiProperty({ type: [PaymentRequestDto] })
+  data: PaymentRequestDto[];
+
+  @ApiProperty()
+  has_more: boolean;
+
+  @ApiProperty({ type: String, nullable: true })
+  next_cursor: string | null;
+}

@@ -1,0 +1,86 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Organization } from '../auth/organization.entity.js';
+
+export const PAYMENT_REQUEST_STATUSES = ['unpaid', 'paid', 'cancelled'] as const;
+export type PaymentRequestStatus = (typeof PAYMENT_REQUEST_STATUSES)[number];
+
+/** What a customer is asked to pay, with the invoice document attached to it (seed 001). */
+@Entity({ name: 'payment_requests' })
+@Check('CHK_payment_requests_status', `"status" IN ('unpaid', 'paid', 'cancelled')`)
+@Check('CHK_payment_requests_amount', `"amount" > 0`)
+@Index('IDX_payment_requests_org_created', ['organizationId', 'createdAt', 'id'])
+@Index('IDX_payment_requests_org_status_created', ['organizationId', 'status', 'createdAt', 'id'])
+@Index('IDX_payment_requests_org_due_date', ['organizationId', 'dueDate', 'id'])
+@Index('IDX_payment_requests_org_customer', ['organizationId', 'customerEmail', 'createdAt', 'id'])
+export class PaymentRequest {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Organization;
+
+  @Column({ type: 'numeric' })
+  amount: string;
+
+  /** ISO 4217, upper case. */
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  description: string | null;
+
+  @Column({ name: 'customer_email', type: 'varchar', length: 254, nullable: true })
+  customerEmail: string | null;
+
+  /** A calendar date (YYYY-MM-DD). */
+  @Column({ name: 'due_date', type: 'date', nullable: true })
+  dueDate: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'unpaid' })
+  status: PaymentRequestStatus;
+
+  /** The attached invoice document: a confirmed upload, copied here when attached (seed 001). */
+  @Column({ name: 'invoice_upload_id', type: 'uuid', nullable: true })
+  invoiceUploadId: string | null;
+
+  @Column({ name: 'invoice_key', type: 'varchar', length: 512, nullable: true })
+  invoiceKey: string | null;
+
+  @Column({ name: 'invoice_file_name', type: 'varchar', length: 255, nullable: true })
+  invoiceFileName: string | null;
+
+  @Column({ name: 'invoice_mime_type', type: 'varchar', length: 100, nullable: true })
+  invoiceMimeType: string | null;
+
+  @Column({ name: 'invoice_size', type: 'bigint', nullable: true })
+  invoiceSize: string | null;
+
+  @Column({ name: 'invoice_attached_at', type: 'timestamptz', nullable: true })
+  invoiceAttachedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ name: 'paid_at', type: 'timestamptz', nullable: true })
+  paidAt: Date | null;
+
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
+}

@@ -1,0 +1,120 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiSecurity,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
+import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
+import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
+import {
+  ConfirmUploadDto,
+  FileUrlDto,
+  MessageDto,
+  PresignedUploadDto,
+  PresignUploadDto,
+  UUID_PATTERN,
+} from './dto/upload.dto.js';
+import { SeedUuidPipe } from './seed-uuid.pipe.js';
+import { UploadsService } from './uploads.service.js';
+
+const SCOPE = 'payment-requests:write';
+
+/** Seed 001: invoice uploads straight to object storage. */
+@ApiTags('Invoice Uploads (seed 001)')
+@ApiBearerAuth('api-key')
+@ApiSecurity('oauth2', [SCOPE])
+@ApiNotFoundResponse({ type: ErrorBodyDto })
+@ApiBadRequestResponse({
+  type: ErrorBodyDto,
+  description: 'INVALID_UUID: a path id does not match the pattern',
+})
+@Controller('api/v1/invoice-uploads')
+export class UploadsController {
+  constructor(private readonly uploads: UploadsService) {}
+
+  @Post('presign')
+  @HttpCode(200)
+  @RequireScopes(SCOPE)
+  @UseInterceptors(IdempotencyInterceptor)
+  @ApiOperation({ summary: 'Generate presigned URL for file upload' })
+  @ApiOkResponse({ type: PresignedUploadDto })
+  async presign(
+    @OrganizationId() organizationId: string,
+    @Body() body: PresignUploadDto,
+  ): Promise<PresignedUploadDto> {
+    return this.uploads.presign(organizationId, body);
+  }
+
+  @Post(':uploadId/confirm')
+  @HttpCode(200)
+  @RequireScopes(SCOPE)
+  @ApiOperation({ summary: 'Confirm upload completion' })
+  @ApiParam({ name: 'uploadId', schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN } })
+  @ApiOkResponse({ type: MessageDto })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'UPLOAD_INCOMPLETE: nothing was uploaded yet' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description: 'SIZE_MISMATCH, TYPE_MISMATCH or CHECKSUM_MISMATCH: the object is deleted',
+  })
+  async confirm(
+    @OrganizationId() organizationId: string,
+    @Param('uploadId', SeedUuidPipe) uploadId: string,
+    @Body() body: ConfirmUploadDto,
+  ): Promise<MessageDto> {
+    const { alreadyConfirmed } = await this.uploads.confirm(organizationId, uploadId, body.sha256);
+    return { message: alreadyConfirmed ? 'Upload already confirmed' : 'Upload confirmed' };
+  }
+
+  @Get(':uploadId/preview-url')
+  @RequireScopes(SCOPE)
+  @ApiOperation({ summary: 'Generate preview URL for uploaded file' })
+  @ApiParam({ name: 'uploadId', schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN } })
+  @ApiOkResponse({ type: FileUrlDto })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'UPLOAD_NOT_CONFIRMED' })
+  previewUrl(
+    @OrganizationId() organizationId: string,
+    @Param('uploadId', SeedUuidPipe) uploadId: string,
+  ): Promise<FileUrlDto> {
+    return this.uploads.previewUrl(organizationId, uploadId);
+  }
+
+  @Post(':uploadId/attach/:paymentRequestId')
+  @HttpCode(200)
+  @RequireScopes(SCOPE)
+  @ApiOperation({ summary: 'Attach invoice to payment request' })
+  @ApiParam({ name: 'uploadId', schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN } })
+  @ApiParam({ name: 'paymentRequestId', schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN } })
+  @ApiOkResponse({ type: MessageDto })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'UPLOAD_NOT_CONFIRMED or UPLOAD_ATTACHED (elsewhere)',
+  })
+  async attach(
+    @OrganizationId() organizationId: string,
+    @Param('uploadId', SeedUuidPipe) uploadId: string,
+    @Param('paymentRequestId', SeedUuidPipe) paymentRequestId: string,
+  ): Promise<MessageDto> {
+    await this.uploads.attach(organizationId, uploadId, paymentRequestId);
+    return { message: 'Invoice attached to payment request' };
+  }
+
+  @Delete(':uploadId')
+  @HttpCode(204)
+  @RequireScopes(SCOPE)
+  @ApiOperation({ summary: 'Delete temporary upload' })
+  @ApiParam({ name: 'uploadId', schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN } })
+  @ApiNoContentResponse({ description: 'No content' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'UPLOAD_ATTACHED: attached uploads are kept' })
+  async delete(@OrganizationId() organizationId: string, @Param('uploadId', SeedUuidPipe) uploadId: string) {
+    await this.uploads.delete(organizationId, uploadId);
+  }
+}

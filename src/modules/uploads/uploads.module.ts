@@ -1,0 +1,34 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { JobQueue } from '../../jobs/job-queue.js';
+import { PaymentRequestsModule } from '../payment-requests/payment-requests.module.js';
+import { InvoiceUpload } from './invoice-upload.entity.js';
+import { PaymentRequestInvoiceController } from './payment-request-invoice.controller.js';
+import { UploadsController } from './uploads.controller.js';
+import { UploadsService } from './uploads.service.js';
+
+export const UPLOADS_EXPIRE_JOB = 'uploads-expire';
+export const UPLOADS_GC_JOB = 'uploads-orphans';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([InvoiceUpload]), PaymentRequestsModule],
+  controllers: [UploadsController, PaymentRequestInvoiceController],
+  providers: [UploadsService],
+  exports: [UploadsService],
+})
+export class UploadsModule implements OnModuleInit {
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly uploads: UploadsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(UPLOADS_EXPIRE_JOB, () => this.uploads.expire(), {
+      cron: this.config.uploads.expiryCron,
+    });
+    this.jobs.register(UPLOADS_GC_JOB, () => this.uploads.collectOrphans(), { cron: '17 * * * *' });
+  }
+}

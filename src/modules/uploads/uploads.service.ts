@@ -1,0 +1,338 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { DataSource, In, LessThan, type EntityManager } from 'typeorm';
+import { LOGGER } from '../../common/logging/logger.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { FileStorage, StorageObjectNotFound } from '../../storage/file-storage.js';
+import { slugify, stripExtension } from '../../common/files/file-names.js';
+import { PaymentRequestsService } from '../payment-requests/payment-requests.service.js';
+import { InvoiceUpload } from './invoice-upload.entity.js';
+import {
+  allowedType,
+  extensionOf,
+  sniffType,
+  SNIFF_BYTES,
+  UPLOAD_ALLOWED_TYPES,
+  UPLOAD_MAX_SIZE,
+} from './upload-types.js';
+import {
+  alreadyAttached,
+  checksumDiffers,
+  invoiceNotAttached,
+  notConfirmed,
+  notUploadedYet,
+  unsupportedType,
+  uploadNotFound,
+  uploadRejected,
+} from './uploads.errors.js';
+
+export interface Presigned {
+  uploadId: string;
+  method: 'PUT';
+  url: string;
+  expiresInSeconds: number;
+  maxSize: number;
+  allowedTypes: string[];
+  s3Key: string;
+}
+
+export interface FileUrl {
+  url: string;
+  expiresInSeconds: number;
+  filename: string;
+  mimeType: string;
+}
+
+/** Time allowed after a presigned URL expires for a PUT that started in time to finish and be confirmed. */
+const PENDING_GRACE_SECONDS = 3600;
+/** An object under uploads/ with no row, older than this, is garbage. */
+const ORPHAN_AGE_MS = 2 * 3600 * 1000;
+export const UPLOADS_AREA = 'uploads';
+
+@Injectable()
+export class UploadsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly storage: FileStorage,
+    private readonly paymentRequests: PaymentRequestsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async presign(
+    organizationId: string,
+    input: { filename: string; mimeType: string; size: number },
+  ): Promise<Presigned> {
+    const type = allowedType(input.mimeType);
+    if (!type) throw unsupportedType(UPLOAD_ALLOWED_TYPES);
+    const id = randomUUID();
+    const s3Key = `${UPLOADS_AREA}/${organizationId}/${id}/${slugify(stripExtension(input.filename))}.${extensionOf(type)}`;
+    const ttl = this.config.uploads.urlTtlSeconds;
+    const presigned = await this.storage.presignPut(s3Key, {
+      contentType: type,
+      size: input.size,
+      expiresInSeconds: ttl,
+    });
+    await this.uploads().insert({
+      id,
+      organizationId,
+      status: 'pending',
+      fileName: input.filename,
+      declaredType: type,
+      size: String(input.size),
+      s3Key,
+      expiresAt: new Date(Date.now() + (ttl + PENDING_GRACE_SECONDS) * 1000),
+    });
+    return {
+      uploadId: id,
+      method: 'PUT',
+      url: presigned.url,
+      expiresInSeconds: ttl,
+      maxSize: UPLOAD_MAX_SIZE,
+      allowedTypes: [...UPLOAD_ALLOWED_TYPES],
+      s3Key,
+    };
+  }
+
+  /**
+   * Checks what was uploaded: it exists, has the declared size, is an allowed type by its content
+   * (matching the declared one) and hashes to `sha256`. A mismatch deletes the object. Confirming an
+   * already confirmed upload with the same sha256 is harmless; concurrent confirms run one at a time.
+   */
+  async confirm(
+    organizationId: string,
+    uploadId: string,
+    sha256: string,
+  ): Promise<{ alreadyConfirmed: boolean }> {
+    const expected = sha256.toLowerCase();
+    return this.dataSource.transaction(async (manager) => {
+      const upload = await this.lock(manager, organizationId, uploadId);
+      if (upload.status !== 'pending') {
+        if (upload.sha256 !== expected) throw checksumDiffers();
+        return { alreadyConfirmed: true };
+      }
+      const object = await this.storage.stat(upload.s3Key);
+      if (!object) throw notUploadedYet();
+      const problem = await this.inspect(upload, object.size, expected);
+      if (problem) {
+        await this.storage.delete(upload.s3Key);
+        throw uploadRejected(problem.code, problem.message);
+      }
+      upload.status = 'confirmed';
+      upload.sha256 = expected;
+      upload.contentType = upload.declaredType;
+      upload.confirmedAt = new Date();
+      upload.expiresAt = this.retentionEnd();
+      await manager.getRepository(InvoiceUpload).save(upload);
+      return { alreadyConfirmed: false };
+    });
+  }
+
+  async previewUrl(organizationId: string, uploadId: string): Promise<FileUrl> {
+    const upload = await this.find(organizationId, uploadId);
+    if (upload.status === 'pending') throw notConfirmed();
+    return this.fileUrl(upload.s3Key, upload.fileName, upload.contentType ?? upload.declaredType);
+  }
+
+  /** Attaches a confirmed upload as the payment request's invoice; an earlier invoice goes back to expiring. */
+  async attach(organizationId: string, uploadId: string, paymentRequestId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const upload = await this.lock(manager, organizationId, uploadId);
+      if (upload.status === 'pending') throw notConfirmed();
+      if (upload.status === 'attached' && upload.paymentRequestId !== paymentRequestId)
+        throw alreadyAttached();
+      const { replacedUploadId } = await this.paymentRequests.attachInvoice(
+        manager,
+        organizationId,
+        paymentRequestId,
+        {
+          uploadId: upload.id,
+          key: upload.s3Key,
+          fileName: upload.fileName,
+          mimeType: upload.contentType ?? upload.declaredType,
+          size: Number(upload.size),
+        },
+      );
+      if (replacedUploadId) {
+        await manager
+          .getRepository(InvoiceUpload)
+          .update(
+            { id: replacedUploadId, organizationId },
+            { status: 'confirmed', paymentRequestId: null, attachedAt: null, expiresAt: this.retentionEnd() },
+          );
+      }
+      upload.status = 'attached';
+      upload.paymentRequestId = paymentRequestId;
+      upload.attachedAt = new Date();
+      upload.expiresAt = null;
+      await manager.getRepository(InvoiceUpload).save(upload);
+    });
+  }
+
+  /** The payment request's invoice document as a short-lived URL. */
+  async invoiceUrl(organizationId: string, paymentRequestId: string): Promise<FileUrl> {
+    const request = await this.paymentRequests.get(organizationId, paymentRequestId);
+    if (!request.invoiceKey || !request.invoiceFileName || !request.invoiceMimeType)
+      throw invoiceNotAttached();
+    return this.fileUrl(request.invoiceKey, request.invoiceFileName, request.invoiceMimeType);
+  }
+
+  /** Deletes a temporary upload and its object; an attached one is refused. */
+  async delete(organizationId: string, uploadId: string): Promise<void> {
+    const upload = await this.dataSource.transaction(async (manager) => {
+      const found = await this.lock(manager, organizationId, uploadId);
+      if (found.status === 'attached') throw alreadyAttached();
+      await manager.getRepository(InvoiceUpload).delete({ id: found.id });
+      return found;
+    });
+    await this.removeObject(upload.s3Key);
+  }
+
+  /**
+   * The bytes of a confirmed upload that is at most `maxBytes` long, for a receipt made from it
+   * (seed 002's JSON form). Null when there is no such upload for this organization.
+   */
+  async readConfirmed(
+    organizationId: string,
+    uploadId: string,
+    maxBytes: number,
+  ): Promise<{ content: Buffer; fileName: string; declaredType: string } | 'too_large' | null> {
+    const upload = await this.uploads().findOneBy({ id: uploadId, organizationId, status: 'confirmed' });
+    if (!upload) return null;
+    if (Number(upload.size) > maxBytes) return 'too_large';
+    try {
+      const { stream } = await this.storage.read(upload.s3Key);
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return { content: Buffer.concat(chunks), fileName: upload.fileName, declaredType: upload.declaredType };
+    } catch (e) {
+      if (e instanceof StorageObjectNotFound) return null;
+      throw e;
+    }
+  }
+
+  /** A confirmed upload whose bytes now live elsewhere (a receipt): row and object go. */
+  async consume(organizationId: string, uploadId: string): Promise<void> {
+    const upload = await this.uploads().findOneBy({ id: uploadId, organizationId, status: 'confirmed' });
+    if (!upload) return;
+    await this.uploads().delete({ id: upload.id, status: 'confirmed' });
+    await this.removeObject(upload.s3Key);
+  }
+
+  /**
+   * The expiry job: pending or confirmed uploads past their time lose their object, then their row.
+   * Rows are claimed with SKIP LOCKED, so two replicas never handle the same one.
+   */
+  async expire(batchSize = 200): Promise<{ expired: number }> {
+    let expired = 0;
+    for (;;) {
+      const removed = await this.dataSource.transaction(async (manager) => {
+        const due = await manager.getRepository(InvoiceUpload).find({
+          where: { status: In(['pending', 'confirmed']), expiresAt: LessThan(new Date()) },
+          take: batchSize,
+          lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
+        });
+        for (const upload of due) {
+          await this.storage.delete(upload.s3Key);
+          await manager.getRepository(InvoiceUpload).delete({ id: upload.id });
+        }
+        return due.length;
+      });
+      expired += removed;
+      if (removed < batchSize) break;
+    }
+    const usedUrls = await this.dataSource.query<[unknown, number]>(
+      'DELETE FROM signed_url_uses WHERE expires_at < now()',
+    );
+    return { expired, ...(usedUrls[1] ? { forgottenUrlNonces: usedUrls[1] } : {}) };
+  }
+
+  /** Objects under uploads/ that no row names (e.g. PUT after the row expired) are deleted. */
+  async collectOrphans(): Promise<{ deleted: number }> {
+    let deleted = 0;
+    const cutoff = Date.now() - ORPHAN_AGE_MS;
+    for await (const object of this.storage.list(`${UPLOADS_AREA}/`)) {
+      if (object.lastModified.getTime() > cutoff) continue;
+      const known = await this.uploads().existsBy({ s3Key: object.key });
+      if (!known) {
+        await this.storage.delete(object.key);
+        deleted++;
+      }
+    }
+    return { deleted };
+  }
+
+  private async inspect(
+    upload: InvoiceUpload,
+    actualSize: number,
+    expectedSha256: string,
+  ): Promise<{ code: string; message: string } | null> {
+    if (actualSize !== Number(upload.size)) {
+      return {
+        code: 'SIZE_MISMATCH',
+        message: `The file has ${actualSize} bytes, ${upload.size} were declared`,
+      };
+    }
+    const head = await this.storage.read(upload.s3Key, { start: 0, end: SNIFF_BYTES - 1 });
+    const headBytes: Buffer[] = [];
+    for await (const chunk of head.stream) headBytes.push(chunk as Buffer);
+    const sniffed = await sniffType(Buffer.concat(headBytes));
+    if (sniffed !== upload.declaredType) {
+      return {
+        code: 'TYPE_MISMATCH',
+        message: `The file's content is ${sniffed ?? 'of an unknown type'}, ${upload.declaredType} was declared`,
+      };
+    }
+    const hash = createHash('sha256');
+    const { stream } = await this.storage.read(upload.s3Key);
+    for await (const chunk of stream) hash.update(chunk as Buffer);
+    if (hash.digest('hex') !== expectedSha256) {
+      return { code: 'CHECKSUM_MISMATCH', message: 'The file does not hash to the sha256 given' };
+    }
+    return null;
+  }
+
+  private async fileUrl(key: string, fileName: string, mimeType: string): Promise<FileUrl> {
+    const expiresInSeconds = this.config.signedUrlTtlSeconds;
+    const url = await this.storage.presignGet(key, {
+      expiresInSeconds,
+      fileName,
+      contentType: mimeType,
+      disposition: 'inline',
+    });
+    return { url, expiresInSeconds, filename: fileName, mimeType };
+  }
+
+  private async find(organizationId: string, id: string): Promise<InvoiceUpload> {
+    const upload = await this.uploads().findOneBy({ id, organizationId });
+    if (!upload) throw uploadNotFound();
+    return upload;
+  }
+
+  private async lock(manager: EntityManager, organizationId: string, id: string): Promise<InvoiceUpload> {
+    const upload = await manager
+      .getRepository(InvoiceUpload)
+      .findOne({ where: { id, organizationId }, lock: { mode: 'pessimistic_write' } });
+    if (!upload) throw uploadNotFound();
+    return upload;
+  }
+
+  private retentionEnd(): Date {
+    return new Date(Date.now() + this.config.uploads.retentionHours * 3600 * 1000);
+  }
+
+  private uploads() {
+    return this.dataSource.getRepository(InvoiceUpload);
+  }
+
+  private async removeObject(key: string): Promise<void> {
+    try {
+      await this.storage.delete(key);
+    } catch (err) {
+      this.logger.error({ err, key }, 'could not delete an upload object; the garbage collector will');
+    }
+  }
+}
