@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
@@ -18,16 +19,24 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-/** The real app (same AppModule and setupApp as main.ts) on the run's real PostgreSQL, files in a temp dir. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * The real app (same AppModule and setupApp as main.ts) on the run's real PostgreSQL, files in a temp dir.
+ * With `listen`, it also serves on a free port of 127.0.0.1 (PUBLIC_URL points there), for clients that
+ * follow the URLs it hands out.
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { listen?: boolean } = {},
+): Promise<TestApp> {
   const databaseUrl = process.env.TEST_DATABASE_URL;
   if (!databaseUrl)
     throw new Error('TEST_DATABASE_URL is unset: run the e2e tests through jest (global setup)');
+  const port = options.listen ? await freePort() : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'pieces-files-')),
     ADMIN_API_KEY: TEST_ADMIN_KEY,
-    PUBLIC_URL: 'http://127.0.0.1',
+    PUBLIC_URL: port ? `http://127.0.0.1:${port}` : 'http://127.0.0.1',
     ...env,
   });
   const logger = createLogger(config);
@@ -37,6 +46,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
   setupApp(app, config, logger);
   await app.init();
+  if (port) await app.listen(port, '127.0.0.1');
   const server = app.getHttpServer();
   return { app, config, http: () => request(server), close: () => app.close() };
 }
@@ -55,4 +65,15 @@ export async function createOrganization(t: TestApp, name = 'Test SARL'): Promis
     .send({ name })
     .expect(201);
   return { id: res.body.organization.id, key: res.body.apiKey.key };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

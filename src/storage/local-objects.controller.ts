@@ -37,9 +37,9 @@ export class LocalObjectsController {
   @HttpCode(200)
   async put(@Req() req: Request, @Res() res: Response): Promise<void> {
     const { local, key } = this.target(req);
-    this.verify(req, 'PUT');
-    const size = Number(req.query.size);
-    const type = String(req.query.type);
+    const signed = this.verify(req, 'PUT');
+    const size = Number(signed.size);
+    const type = signed.type;
     if ((req.headers['content-type'] ?? '') !== type) {
       throw new DomainError(
         'forbidden',
@@ -51,8 +51,8 @@ export class LocalObjectsController {
     if (declared !== undefined && Number(declared) !== size) {
       throw new DomainError('forbidden', 'CONTENT_LENGTH_MISMATCH', `This URL accepts exactly ${size} bytes`);
     }
-    const nonce = String(req.query.nonce);
-    if (!(await this.claim(nonce, Number(req.query.expires)))) {
+    const nonce = signed.nonce;
+    if (!(await this.claim(nonce, Number(signed.expires)))) {
       throw new DomainError('forbidden', 'URL_ALREADY_USED', 'This upload URL has already been used');
     }
     try {
@@ -75,15 +75,15 @@ export class LocalObjectsController {
   @Get('*key')
   async get(@Req() req: Request, @Res() res: Response): Promise<void> {
     const { local, key } = this.target(req);
-    this.verify(req, 'GET');
-    const disposition = req.query.disposition === 'attachment' ? 'attachment' : 'inline';
+    const signed = this.verify(req, 'GET');
+    const disposition = signed.disposition === 'attachment' ? 'attachment' : 'inline';
     try {
       const object = await local.read(key);
       res.set(
         safeFileHeaders({
-          mimeType: String(req.query.type),
+          mimeType: signed.type,
           size: object.size,
-          fileName: String(req.query.name),
+          fileName: signed.name,
           disposition,
         }),
       );
@@ -100,12 +100,16 @@ export class LocalObjectsController {
     return { local: this.storage, key };
   }
 
-  private verify(req: Request, method: 'GET' | 'PUT'): void {
+  /** The query's parameters, all strings once the signature (which covers every one) is valid. */
+  private verify(req: Request, method: 'GET' | 'PUT'): Record<string, string> {
     const result = this.signer.check(req.path, req.query, method);
-    if (result === 'expired')
+    if (result === 'expired') {
       throw new DomainError('forbidden', 'URL_EXPIRED', 'This signed URL has expired');
-    if (result === 'invalid')
+    }
+    if (result === 'invalid') {
       throw new DomainError('forbidden', 'INVALID_SIGNATURE', 'This signed URL is invalid');
+    }
+    return req.query as Record<string, string>;
   }
 
   private async claim(nonce: string, expiresUnix: number): Promise<boolean> {
