@@ -31,6 +31,7 @@ describe('loadConfig', () => {
         bucket: 'pieces',
         region: 'us-east-1',
         endpoint: 'http://127.0.0.1:9000',
+        publicEndpoint: undefined,
         forcePathStyle: true,
         accessKeyId: 'id',
         secretAccessKey: 'secret',

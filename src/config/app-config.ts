@@ -20,6 +20,8 @@ export interface AppConfig {
         bucket: string;
         region: string;
         endpoint: string | undefined;
+        /** Endpoint put in presigned URLs, when clients reach the store by another address than the API. */
+        publicEndpoint: string | undefined;
         forcePathStyle: boolean;
         accessKeyId: string | undefined;
         secretAccessKey: string | undefined;
@@ -81,6 +83,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
           bucket: read.required('S3_BUCKET'),
           region: read.string('S3_REGION', 'us-east-1'),
           endpoint: read.optionalUrl('S3_ENDPOINT'),
+          publicEndpoint: read.optionalUrl('S3_PUBLIC_ENDPOINT'),
           forcePathStyle: read.boolean('S3_FORCE_PATH_STYLE', false),
           accessKeyId: read.optionalString('S3_ACCESS_KEY_ID'),
           secretAccessKey: read.optionalString('S3_SECRET_ACCESS_KEY'),

@@ -31,6 +31,7 @@ export interface S3Settings {
   bucket: string;
   region: string;
   endpoint: string | undefined;
+  publicEndpoint: string | undefined;
   forcePathStyle: boolean;
   accessKeyId: string | undefined;
   secretAccessKey: string | undefined;
@@ -40,14 +41,23 @@ export interface S3Settings {
 /** Any S3-compatible store (AWS S3, MinIO, R2, ...) through AWS SDK v3. */
 export class S3FileStorage extends FileStorage {
   private readonly client: S3Client;
+  /** Signs the URLs handed to clients, with the endpoint they can reach. */
+  private readonly presigner: S3Client;
   private readonly bucket: string;
 
   constructor(private readonly settings: S3Settings) {
     super();
     this.bucket = settings.bucket;
-    this.client = new S3Client({
+    this.client = S3FileStorage.createClient(settings, settings.endpoint);
+    this.presigner = settings.publicEndpoint
+      ? S3FileStorage.createClient(settings, settings.publicEndpoint)
+      : this.client;
+  }
+
+  private static createClient(settings: S3Settings, endpoint: string | undefined): S3Client {
+    return new S3Client({
       region: settings.region,
-      endpoint: settings.endpoint,
+      endpoint,
       forcePathStyle: settings.forcePathStyle,
       credentials:
         settings.accessKeyId && settings.secretAccessKey
@@ -163,7 +173,7 @@ export class S3FileStorage extends FileStorage {
       ContentType: options.contentType,
       ContentLength: options.size,
     });
-    const url = await getSignedUrl(this.client, command, {
+    const url = await getSignedUrl(this.presigner, command, {
       expiresIn: options.expiresInSeconds,
       // Signed, so the store refuses any other size or type.
       signableHeaders: new Set(['content-type', 'content-length']),
@@ -179,7 +189,7 @@ export class S3FileStorage extends FileStorage {
   presignGet(key: string, options: PresignGetOptions): Promise<string> {
     assertSafeKey(key);
     return getSignedUrl(
-      this.client,
+      this.presigner,
       new GetObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -196,6 +206,7 @@ export class S3FileStorage extends FileStorage {
 
   destroy(): void {
     this.client.destroy();
+    if (this.presigner !== this.client) this.presigner.destroy();
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
@@ -52,4 +52,10 @@ async function signingSecret(config: AppConfig, dataSource: DataSource): Promise
   ],
   exports: [FileStorage, UrlSigner],
 })
-export class StorageModule {}
+export class StorageModule implements OnApplicationShutdown {
+  constructor(private readonly storage: FileStorage) {}
+
+  onApplicationShutdown(): void {
+    if (this.storage instanceof S3FileStorage) this.storage.destroy();
+  }
+}
