@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { QueryFailedError } from 'typeorm';
 import { DomainError, FieldValidationError, type ErrorKind } from './domain-error.js';
 
 export const STATUS_OF_KIND: Record<ErrorKind, number> = {
@@ -105,6 +106,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
         requestId,
       };
     }
+    const fromDatabase = databaseInputError(exception, requestId);
+    if (fromDatabase) {
+      this.logger.warn({ err: exception, requestId }, 'database refused a value that validation let through');
+      return fromDatabase;
+    }
     // Errors thrown by Express's body parsers carry a status (e.g. 400 for invalid JSON, 413 too large).
     const status = bodyParserStatus(exception);
     if (status !== undefined) {
@@ -127,5 +133,33 @@ function bodyParserStatus(exception: unknown): number | undefined {
   if (typeof exception !== 'object' || exception === null) return undefined;
   const { status, type } = exception as { status?: unknown; type?: unknown };
   if (typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string') return status;
+  return undefined;
+}
+
+/**
+ * A safety net behind validation: PostgreSQL refusing a value (class 22: bad text, date or number;
+ * 23505: a unique value taken by a concurrent request) is the client's input, not a server fault.
+ * Logged, so that the validation that should have caught it gets written.
+ */
+function databaseInputError(exception: unknown, requestId: string): ErrorBody | undefined {
+  if (!(exception instanceof QueryFailedError)) return undefined;
+  const code = (exception.driverError as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code.startsWith('22')) {
+    return {
+      statusCode: 400,
+      code: 'INVALID_INPUT',
+      message: 'A value in the request cannot be stored',
+      requestId,
+    };
+  }
+  if (code === '23505') {
+    return {
+      statusCode: 409,
+      code: 'CONFLICT',
+      message: 'This conflicts with data saved meanwhile; retry',
+      requestId,
+    };
+  }
   return undefined;
 }

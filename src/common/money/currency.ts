@@ -11,3 +11,6 @@ export function minorUnits(currency: string): number {
     new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
   );
 }
+
+/** The most minor units any ISO 4217 currency has (CLF, UYW: 4). */
+export const MAX_MINOR_UNITS = 4;

@@ -15,9 +15,14 @@ const DECIMAL = /^([+-]?)(\d+)(?:[.,](\d*))?$/;
  * Reads an amount from a JSON number or a string ("1200.50", "1200,50", "12"). JSON numbers are taken
  * by their shortest round-trip form, so 0.1 + 0.2 arrives as "0.30000000000000004" and is refused for
  * its decimals instead of being silently rounded. Returns the normalised string, keeping the scale the
- * client wrote ("1200.50" stays "1200.50").
+ * client wrote ("1200.50" stays "1200.50"). At most 2 decimals unless `maxFractionDigits` says otherwise
+ * (currencies with 3 or 4 minor units).
  */
-export function parseAmount(input: unknown): { value: string } | { problem: AmountProblem } {
+export function parseAmount(
+  input: unknown,
+  options: { maxFractionDigits?: number } = {},
+): { value: string } | { problem: AmountProblem } {
+  const maxFractionDigits = options.maxFractionDigits ?? MAX_FRACTION_DIGITS;
   let text: string;
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return { problem: 'not_a_number' };
@@ -30,7 +35,7 @@ export function parseAmount(input: unknown): { value: string } | { problem: Amou
   const match = DECIMAL.exec(text);
   if (!match) return { problem: 'not_a_number' };
   const [, sign, integerPart, fraction = ''] = match;
-  if (fraction.length > MAX_FRACTION_DIGITS) return { problem: 'too_many_decimals' };
+  if (fraction.length > maxFractionDigits) return { problem: 'too_many_decimals' };
   const integer = integerPart.replace(/^0+(?=\d)/, '');
   if (integer.length > MAX_INTEGER_DIGITS) return { problem: 'too_large' };
   const value = fraction ? `${integer}.${fraction}` : integer;

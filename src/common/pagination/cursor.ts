@@ -43,3 +43,18 @@ export function parseLimit(raw: unknown): number | null {
   const n = Number(raw);
   return n >= 1 && n <= MAX_PAGE_SIZE ? n : null;
 }
+
+const ISO_MS = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A timestamp as cursors carry it (Date.toISOString of a millisecond-precision column): checked
+ * strictly, since PostgreSQL rejects much of what Date.parse accepts.
+ */
+export function isCursorTimestamp(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = ISO_MS.exec(value);
+  if (!match) return false;
+  const year = Number(match[1]);
+  const time = Date.parse(value);
+  return year >= 1900 && year <= 2999 && !Number.isNaN(time) && new Date(time).toISOString() === value;
+}

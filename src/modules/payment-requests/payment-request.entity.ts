@@ -72,7 +72,8 @@ export class PaymentRequest {
   @Column({ name: 'invoice_attached_at', type: 'timestamptz', nullable: true })
   invoiceAttachedAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  /** Millisecond precision, like a JS Date: list cursors carry it exactly. */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

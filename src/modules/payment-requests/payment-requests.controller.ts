@@ -12,7 +12,13 @@ import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
-import { decodeCursor, encodeCursor, parseLimit, type Page } from '../../common/pagination/cursor.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  isCursorTimestamp,
+  parseLimit,
+  type Page,
+} from '../../common/pagination/cursor.js';
 import { UUID } from '../../common/pagination/uuid.js';
 import {
   CreatePaymentRequestDto,
@@ -57,8 +63,7 @@ export class PaymentRequestsController {
       cursor = decodeCursor(query.cursor);
       const valid =
         cursor?.sort === SORT &&
-        typeof cursor.value === 'string' &&
-        !Number.isNaN(Date.parse(cursor.value)) &&
+        isCursorTimestamp(cursor.value) &&
         typeof cursor.id === 'string' &&
         UUID.test(cursor.id);
       if (!valid) throw invalidQuery('cursor', 'cursor is not one this list gave');

@@ -1,6 +1,11 @@
 import { parseLocalDateTime } from '../../common/dates/zoned-date.js';
 import { parseAmount } from '../../common/money/money.js';
-import { decodeCursor, parseLimit, type CursorPosition } from '../../common/pagination/cursor.js';
+import {
+  decodeCursor,
+  isCursorTimestamp,
+  parseLimit,
+  type CursorPosition,
+} from '../../common/pagination/cursor.js';
 import { RECEIPT_TYPES, type ReceiptType } from './receipt.entity.js';
 
 export const RECEIPT_SORT_FIELDS = [
@@ -125,11 +130,7 @@ function fitsSort(position: CursorPosition, field: ReceiptSortField): boolean {
       return true;
     case 'created_at':
     case 'operation_date':
-      return (
-        typeof value === 'string' &&
-        /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) &&
-        !Number.isNaN(Date.parse(value))
-      );
+      return isCursorTimestamp(value);
     case 'amount':
     case 'amount_with_vat':
       return typeof value === 'string' && /^\d{1,12}(\.\d{1,2})?$/.test(value);

@@ -60,11 +60,12 @@ export class Receipt {
   @Column({ type: 'text', nullable: true })
   comment: string | null;
 
-  @Column({ name: 'operation_date', type: 'timestamptz' })
+  /** Millisecond precision, like a JS Date: list cursors carry it exactly. */
+  @Column({ name: 'operation_date', type: 'timestamptz', precision: 3 })
   operationDate: Date;
 
   /** The date the receipt was issued (seed 002's `created_at`), given by the client or now. */
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   /** Computed: issue date (YYYYMMDD) + label + amount with VAT. */

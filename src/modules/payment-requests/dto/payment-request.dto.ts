@@ -6,33 +6,35 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
-  Length,
   Matches,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { IsPositiveAmount, toAmountString } from '../../../common/money/money.validators.js';
+import { IsCurrencyCode, IsPositiveAmount, toAmountString } from '../../../common/money/money.validators.js';
 import { Trim } from '../../../common/validation/trim.decorator.js';
 import { PAYMENT_REQUEST_STATUSES } from '../payment-request.entity.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+// PostgreSQL text cannot hold U+0000.
+// eslint-disable-next-line no-control-regex
+const NO_NUL = /^[^\u0000]*$/;
+const upperCase = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
 
 export class CreatePaymentRequestDto {
   @ApiProperty({
     type: String,
     example: '1200.50',
-    description: 'Decimal > 0 as a string (a JSON number is accepted)',
+    description:
+      "Decimal > 0 as a string (a JSON number is accepted), with at most the currency's minor units",
   })
   @Transform(toAmountString)
-  @IsPositiveAmount()
+  @IsPositiveAmount({ currencyField: 'currency' })
   amount: string;
 
   @ApiProperty({ example: 'EUR', description: 'ISO 4217 code' })
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toUpperCase() : value,
-  )
-  @IsString()
-  @Length(3, 3)
+  @Transform(upperCase)
+  @IsCurrencyCode()
   currency: string;
 
   @ApiPropertyOptional({ example: 'Facture F-2021-042', maxLength: 500, nullable: true })
@@ -40,6 +42,7 @@ export class CreatePaymentRequestDto {
   @Trim()
   @IsString()
   @MaxLength(500)
+  @Matches(NO_NUL, { message: 'description must not contain NUL characters' })
   description?: string | null;
 
   @ApiPropertyOptional({ example: 'client@example.fr', nullable: true })
@@ -59,18 +62,15 @@ export class CreatePaymentRequestDto {
 /** Every field optional; `null` clears description, customerEmail and dueDate. */
 export class UpdatePaymentRequestDto {
   @ApiPropertyOptional({ type: String, example: '1300.00' })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
   @Transform(toAmountString)
-  @IsPositiveAmount()
+  @IsPositiveAmount({ currencyField: 'currency' })
   amount?: string;
 
   @ApiPropertyOptional({ example: 'EUR' })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toUpperCase() : value,
-  )
-  @IsString()
-  @Length(3, 3)
+  @ValidateIf((_, v) => v !== undefined)
+  @Transform(upperCase)
+  @IsCurrencyCode()
   currency?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 500 })
@@ -78,6 +78,7 @@ export class UpdatePaymentRequestDto {
   @Trim()
   @IsString()
   @MaxLength(500)
+  @Matches(NO_NUL, { message: 'description must not contain NUL characters' })
   description?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true })
@@ -102,9 +103,8 @@ export class ListPaymentRequestsQuery {
 
   @ApiPropertyOptional({ example: 'EUR' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
-  @IsString()
-  @Length(3, 3)
+  @Transform(upperCase)
+  @IsCurrencyCode()
   currency?: string;
 
   @ApiPropertyOptional({ example: 'client@example.fr' })
