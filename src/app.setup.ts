@@ -78,8 +78,11 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('Pièces API')
     .setDescription(
-      'Accounting back office for French small businesses: receipts (seed 002 at /invoice), ' +
-        'organizations and API keys. Authenticate with `Authorization: Bearer <API key>`.',
+      'Accounting back office for French small businesses and their bookkeepers: receipts (seed 002 at ' +
+        '/invoice), invoice uploads straight to storage (seed 001), payment requests, organizations and API ' +
+        'keys. Authenticate with `Authorization: Bearer <API key>` (press Authorize) or an OAuth2 token. ' +
+        'Errors: seed 002 answers 422 with a flat French field map; everything else ' +
+        '`{statusCode, code, message, details?, requestId}`.',
     )
     .setVersion('1.0.0')
     .addBearerAuth(
