@@ -29,7 +29,8 @@ export interface AppProcess {
  * goes to our stderr (LOG_LEVEL=warn keeps it quiet); it is also kept to explain a failed start.
  */
 export async function startApp(env: Record<string, string>, port: number): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  // The same heap cap as `npm start` (package.json) and the Dockerfile.
+  const child = spawn(process.execPath, ['--max-old-space-size=192', 'dist/src/main.js'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,7 +51,7 @@ export async function startApp(env: Record<string, string>, port: number): Promi
     await waitReady(url, exited, 90_000);
   } catch (e) {
     await app.stop();
-    throw new Error(`${(e as Error).message}\n--- app output ---\n${output.join('')}`);
+    throw new Error(`${(e as Error).message}\n--- app output ---\n${output.join('')}`, { cause: e });
   }
   return app;
 }
@@ -85,10 +86,7 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   clearTimeout(timer);
 }
 
-/**
- * Samples a process's resident set size (VmRSS) every `intervalMs` and keeps the peak; reads its CPU
- * time on demand, so that a phase can say whether the app was CPU-bound.
- */
+/** Samples a process's resident set size (VmRSS) every `intervalMs` and keeps the peak, overall and per phase. */
 export class ProcessSampler {
   private timer: NodeJS.Timeout | undefined;
   private peakKb = 0;
@@ -125,19 +123,6 @@ export class ProcessSampler {
     return this.phasePeakKb > 0 ? this.phasePeakKb / 1024 : null;
   }
 
-  /** User + system CPU seconds used so far (Linux USER_HZ is 100), or null when unreadable. */
-  cpuSeconds(): number | null {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      // Fields after the command name, which is in parentheses and may hold spaces; utime and stime
-      // are fields 14 and 15 of the whole line.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return null;
-    }
-  }
-
   private sample(): void {
     try {
       const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
@@ -149,31 +134,4 @@ export class ProcessSampler {
       // the process is gone, or this is not Linux: the peak stays what it was
     }
   }
-}
-
-/**
- * Share of the host's CPU time (all cores) that was busy over `ms`, from /proc/stat; null off Linux.
- * Taken before the run, it says whether something else was competing with the app for the cores.
- */
-export async function hostCpuBusy(ms: number): Promise<number | null> {
-  const read = (): { busy: number; total: number } | null => {
-    try {
-      const fields = readFileSync('/proc/stat', 'utf8')
-        .split('\n')[0]
-        .trim()
-        .split(/\s+/)
-        .slice(1)
-        .map(Number);
-      const total = fields.reduce((a, b) => a + b, 0);
-      const idle = fields[3] + (fields[4] ?? 0); // idle + iowait
-      return { busy: total - idle, total };
-    } catch {
-      return null;
-    }
-  };
-  const before = read();
-  await sleep(ms);
-  const after = read();
-  if (!before || !after || after.total === before.total) return null;
-  return (after.busy - before.busy) / (after.total - before.total);
 }

@@ -1,3 +1,4 @@
+import type { CpuSplit } from './host.js';
 import type { ScenarioResult } from './load.js';
 
 export interface Target {
@@ -7,8 +8,7 @@ export interface Target {
 
 export interface ReportRow {
   result: ScenarioResult;
-  /** The app's CPU time over the phase's wall time (100 % = one core); null when not sampled. */
-  appCpuPercent: number | null;
+  cpu: CpuSplit;
   /** The app's peak RSS during the phase, in MB; null when not sampled. */
   appRssMb: number | null;
   target?: Target;
@@ -34,24 +34,29 @@ export function formatTable(rows: ReportRow[]): string {
     'p50 ms',
     'p99 ms',
     'errors',
-    'app CPU',
+    'app CPU ms/req',
+    'CPU app/pg/bench/other',
     'app RSS MB',
     'target',
   ];
-  const cells = rows.map(({ result: r, appCpuPercent, appRssMb, target }) => [
+  const cores = (n: number | null) => (n === null ? 'n/a' : n.toFixed(2));
+  const cells = rows.map(({ result: r, cpu, appRssMb, target }) => [
     r.name,
     String(r.requests),
     r.requestsPerSecond.toFixed(1),
     String(r.p50Ms),
     String(r.p99Ms),
     r.errors === 0 ? '0' : `${r.errors} (${(r.errorRate * 100).toFixed(2)} %)`,
-    appCpuPercent === null ? 'n/a' : `${appCpuPercent.toFixed(0)} %`,
+    cpu.app === null || r.requestsPerSecond === 0
+      ? 'n/a'
+      : ((cpu.app / r.requestsPerSecond) * 1000).toFixed(2),
+    [cpu.app, cpu.postgres, cpu.bench, cpu.others].map(cores).join(' / '),
     appRssMb === null ? 'n/a' : appRssMb.toFixed(0),
     target ? `${target.met ? '✓' : '✗'} ${target.label}` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   // Text columns left-aligned, figures right-aligned.
-  const left = new Set([0, 8]);
+  const left = new Set([0, 9]);
   const line = (row: string[]) =>
     `| ${row.map((c, i) => (left.has(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (left.has(i) ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;

@@ -225,3 +225,42 @@ describe('parseLocalDateTime', () => {
     });
   });
 });
+
+describe('formatLocalDateTime against Intl, instant by instant', () => {
+  const reference = (date: Date, timeZone: string) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
+        .formatToParts(date)
+        .map((p) => [p.type, p.value]),
+    );
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  };
+
+  it.each(['Europe/Paris', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'UTC'])(
+    'matches for 3,000 instants from 1900 to 2100 in %s, and every 7 s around 2021 changes',
+    (timeZone) => {
+      let seed = 42;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const from = Date.UTC(1900, 0, 1);
+      const to = Date.UTC(2100, 0, 1);
+      for (let i = 0; i < 3000; i++) {
+        const date = new Date(from + Math.floor(random() * (to - from)));
+        expect(formatLocalDateTime(date, timeZone)).toBe(reference(date, timeZone));
+      }
+      for (const change of [Date.UTC(2021, 2, 28, 1), Date.UTC(2021, 9, 31, 1), Date.UTC(2021, 2, 14, 7)]) {
+        for (let t = change - 1800_000; t <= change + 1800_000; t += 7000) {
+          expect(formatLocalDateTime(new Date(t), timeZone)).toBe(reference(new Date(t), timeZone));
+        }
+      }
+    },
+  );
+});

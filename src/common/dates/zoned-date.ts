@@ -36,9 +36,31 @@ function wallClock(date: Date, timeZone: string): Record<string, number> {
 
 /** `2021-06-18 20:21:00` as the wall clock shows it in `timeZone`. */
 export function formatLocalDateTime(date: Date, timeZone: string): string {
-  const p = wallClock(date, timeZone);
+  const seconds = Math.floor(date.getTime() / 1000) * 1000;
+  const wall = new Date(seconds + cachedOffsetMs(date, timeZone));
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+  return (
+    `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())} ` +
+    `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}`
+  );
+}
+
+// Lists format thousands of dates a second, and Intl is slow: a zone's offset is looked up once per
+// quarter hour of time (offsets change on such boundaries) and kept, unless it changes within it.
+const SLOT_MS = 15 * 60 * 1000;
+const offsets = new Map<string, number>();
+
+function cachedOffsetMs(date: Date, timeZone: string): number {
+  const slot = Math.floor(date.getTime() / SLOT_MS);
+  const key = `${timeZone}|${slot}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const atStart = offsetMs(new Date(slot * SLOT_MS), timeZone);
+  const atEnd = offsetMs(new Date((slot + 1) * SLOT_MS - 1000), timeZone);
+  if (atStart !== atEnd) return offsetMs(date, timeZone);
+  if (offsets.size >= 100_000) offsets.clear();
+  offsets.set(key, atStart);
+  return atStart;
 }
 
 /** `20210618`: the date part, digits only (receipt names). */
