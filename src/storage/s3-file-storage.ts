@@ -16,6 +16,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { contentDisposition } from '../common/files/content-disposition.js';
+import type { AppConfig } from '../config/app-config.js';
 import {
   assertSafeKey,
   FileStorage,
@@ -27,16 +28,8 @@ import {
   type StoredObject,
 } from './file-storage.js';
 
-export interface S3Settings {
-  bucket: string;
-  region: string;
-  endpoint: string | undefined;
-  publicEndpoint: string | undefined;
-  forcePathStyle: boolean;
-  accessKeyId: string | undefined;
-  secretAccessKey: string | undefined;
-  createBucket: boolean;
-}
+/** STORAGE_DRIVER=s3's settings, as the configuration validated them. */
+export type S3Settings = NonNullable<AppConfig['s3']>;
 
 /** Any S3-compatible store (AWS S3, MinIO, R2, ...) through AWS SDK v3. */
 export class S3FileStorage extends FileStorage {

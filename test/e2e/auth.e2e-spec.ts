@@ -12,19 +12,7 @@ import {
   type TestApp,
   type TestOrganization,
 } from '../test-app.js';
-
-const SEED_EXAMPLE = {
-  label: 'Achat de matiere premieree',
-  type: 'frais',
-  amount: '12',
-  amount_with_vat: '1200.50',
-  vat: '12',
-  vat_value: '0',
-  reference: '5EFDRE63x',
-  comment: 'Ceci est un joli commentaire',
-  operation_date: '2021-06-18 20:21:00',
-  created_at: '2021-06-28 11:24:53',
-};
+import { SEED_002_EXAMPLE as SEED_EXAMPLE } from '../fixtures/receipts.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

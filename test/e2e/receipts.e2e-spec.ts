@@ -2,19 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { JPEG, PDF, PNG, TEXT, EXE, pngOfSize } from '../fixtures/files.js';
 import { createOrganization, createTestApp, type TestApp, type TestOrganization } from '../test-app.js';
-
-const SEED_EXAMPLE = {
-  label: 'Achat de matiere premieree',
-  type: 'frais',
-  amount: '12',
-  amount_with_vat: '1200.50',
-  vat: '12',
-  vat_value: '0',
-  reference: '5EFDRE63x',
-  comment: 'Ceci est un joli commentaire',
-  operation_date: '2021-06-18 20:21:00',
-  created_at: '2021-06-28 11:24:53',
-};
+import { SEED_002_EXAMPLE as SEED_EXAMPLE } from '../fixtures/receipts.js';
 
 const MiB = 1_048_576;
 

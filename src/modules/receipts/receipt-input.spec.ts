@@ -1,20 +1,7 @@
 import { COMMENT_MAX, LABEL_MAX, MESSAGES, validateReceiptInput, type WriteMode } from './receipt-input.js';
+import { SEED_002_EXAMPLE as SEED_BODY } from '../../../test/fixtures/receipts.js';
 
 const PARIS = 'Europe/Paris';
-
-/** The request body of seed 002's example, without its read-only fields. */
-const SEED_BODY = {
-  label: 'Achat de matiere premieree',
-  type: 'frais',
-  amount: '12',
-  amount_with_vat: '1200.50',
-  vat: '12',
-  vat_value: '0',
-  reference: '5EFDRE63x',
-  comment: 'Ceci est un joli commentaire',
-  operation_date: '2021-06-18 20:21:00',
-  created_at: '2021-06-28 11:24:53',
-};
 
 const validate = (raw: Record<string, unknown>, mode: WriteMode = 'create') =>
   validateReceiptInput(raw, mode, PARIS);
