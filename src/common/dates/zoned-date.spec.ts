@@ -177,7 +177,8 @@ describe('parseLocalDateTime', () => {
       ['a word', 'garbage'],
       ['an empty string', ''],
       ['unpadded month and day', '2021-6-18'],
-      ['day first', '18/06/2021'],
+      ['day first with dashes', '18-06-2021'],
+      ['a French date with a one-digit day', '8/06/2021'],
       ['a space before Z', '2021-06-18 20:21:00Z'],
       ['more than microseconds', '2021-06-18T20:21:00.1234567Z'],
       ['an hours-only offset', '2021-06-18T20:21:00+02'],
@@ -263,4 +264,22 @@ describe('formatLocalDateTime against Intl, instant by instant', () => {
       }
     },
   );
+});
+
+describe('French day-first dates', () => {
+  it('reads 18/06/2021 with or without a time, in the wall clock of the zone', () => {
+    expect(parseLocalDateTime('18/06/2021 20:21:00', 'Europe/Paris')?.toISOString()).toBe(
+      '2021-06-18T18:21:00.000Z',
+    );
+    expect(parseLocalDateTime('18/06/2021 20:21', 'Europe/Paris')?.toISOString()).toBe(
+      '2021-06-18T18:21:00.000Z',
+    );
+    expect(parseLocalDateTime('18/06/2021', 'Europe/Paris')?.toISOString()).toBe('2021-06-17T22:00:00.000Z');
+  });
+
+  it('refuses impossible French dates', () => {
+    expect(parseLocalDateTime('30/02/2021', 'Europe/Paris')).toBeNull();
+    expect(parseLocalDateTime('18/13/2021', 'Europe/Paris')).toBeNull();
+    expect(parseLocalDateTime('06/18/2021', 'Europe/Paris')).toBeNull();
+  });
 });

@@ -4,6 +4,8 @@
  */
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+/** The French way: 18/06/2021, 18/06/2021 20:21, 18/06/2021 20:21:00. */
+const FRENCH = /^(\d{2})\/(\d{2})\/(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -69,7 +71,8 @@ export function compactLocalDate(date: Date, timeZone: string): string {
 }
 
 /**
- * Reads `YYYY-MM-DD`, `YYYY-MM-DD HH:mm[:ss]` (wall clock in `timeZone`) or ISO 8601 with an offset.
+ * Reads `YYYY-MM-DD`, `YYYY-MM-DD HH:mm[:ss]`, `DD/MM/YYYY[ HH:mm[:ss]]` (wall clock in `timeZone`) or
+ * ISO 8601 with an offset.
  * Returns null for anything else, including impossible dates such as 2021-02-30.
  */
 export function parseLocalDateTime(input: unknown, timeZone: string): Date | null {
@@ -83,9 +86,13 @@ export function parseLocalDateTime(input: unknown, timeZone: string): Date | nul
     const d = new Date(text);
     return Number.isNaN(d.getTime()) || !sameCalendarDay(text, d) ? null : d;
   }
-  const m = LOCAL.exec(text);
-  if (!m) return null;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1).map((v) => (v ? Number(v) : 0));
+  const iso = LOCAL.exec(text);
+  const french = iso ? null : FRENCH.exec(text);
+  if (!iso && !french) return null;
+  const fields = iso
+    ? iso.slice(1)
+    : [french![3], french![2], french![1], french![4], french![5], french![6]];
+  const [year, month, day, hour = 0, minute = 0, second = 0] = fields.map((v) => (v ? Number(v) : 0));
   if (year < 1900 || year > 2999 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) {
     return null;
   }
