@@ -3,7 +3,6 @@ import { RECEIPT_TYPES } from '../receipt.entity.js';
 
 const DATE =
   'YYYY-MM-DD HH:mm:ss in the API time zone (Europe/Paris by default), YYYY-MM-DD, DD/MM/YYYY [HH:mm[:ss]], or ISO 8601 with an offset';
-('YYYY-MM-DD HH:mm:ss in the API time zone (Europe/Paris by default), YYYY-MM-DD, or ISO 8601 with offset');
 const AMOUNT =
   'Decimal > 0 with at most 2 decimals and 12 integer digits; a string ("1200.50") keeps its exactness';
 
