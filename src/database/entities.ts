@@ -1,8 +1,20 @@
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity.js';
+import { Affectation } from '../modules/affectations/affectation.entity.js';
 import { ApiKey } from '../modules/auth/api-key.entity.js';
 import { Organization } from '../modules/auth/organization.entity.js';
+import { BankAccount } from '../modules/bank/bank-account.entity.js';
+import { BankOperation } from '../modules/bank/bank-operation.entity.js';
 import { Receipt } from '../modules/receipts/receipt.entity.js';
 import { AppSetting } from './app-setting.entity.js';
 
 /** Every entity, for the app's DataSource and the migration scripts (which have no Nest modules). */
-export const ENTITIES = [AppSetting, IdempotencyKey, Organization, ApiKey, Receipt];
+export const ENTITIES = [
+  AppSetting,
+  IdempotencyKey,
+  Organization,
+  ApiKey,
+  Receipt,
+  BankAccount,
+  BankOperation,
+  Affectation,
+];
