@@ -79,9 +79,14 @@ export class AddBankAndAffectations1795252724543 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "IDX_receipts_org_reference_lower" ON "receipts" ("organization_id", lower(reference))`,
     );
+    // and, among the unaffected receipts, those dated near the operation, reading only this index.
+    await queryRunner.query(
+      `CREATE INDEX "IDX_receipts_unaffected_operation_date" ON "receipts" ("organization_id", "operation_date") INCLUDE ("amount_with_vat", "id") WHERE "affectation_id" IS NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "public"."IDX_receipts_unaffected_operation_date"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_receipts_org_reference_lower"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_bank_operations_label_trgm"`);
     await queryRunner.query(`ALTER TABLE "receipts" DROP CONSTRAINT "FK_receipts_affectation"`);

@@ -1,6 +1,7 @@
 import {
   absAmount,
   addAmounts,
+  fromCents,
   compareAmounts,
   isNegative,
   isPositive,
@@ -13,6 +14,7 @@ import {
   parseAmount,
   parseSignedAmount,
   subtractAmounts,
+  toCents,
 } from './money.js';
 
 describe('parseAmount', () => {
@@ -189,5 +191,23 @@ describe('signed amounts (bank operations)', () => {
     expect(isNegative('-0')).toBe(false);
     expect(isZeroAmount('-0.00')).toBe(true);
     expect(isZeroAmount('0.01')).toBe(false);
+  });
+});
+
+describe('cents', () => {
+  it('converts amounts to whole cents exactly, and back', () => {
+    expect(toCents('1200.5')).toBe(120050n);
+    expect(toCents('-0.07')).toBe(-7n);
+    expect(toCents('12')).toBe(1200n);
+    expect(toCents('12.')).toBe(1200n);
+    expect(toCents('+3.10')).toBe(310n);
+    expect(toCents('1.500')).toBe(150n);
+    expect(fromCents(-123450n)).toBe('-1234.50');
+    expect(fromCents(7n)).toBe('0.07');
+  });
+
+  it('refuses what is not a whole number of cents', () => {
+    expect(() => toCents('1.234')).toThrow();
+    expect(() => toCents('abc')).toThrow();
   });
 });

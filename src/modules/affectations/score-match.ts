@@ -1,10 +1,4 @@
-import {
-  absAmount,
-  compareAmounts,
-  isNegative,
-  normalizeAmount,
-  subtractAmounts,
-} from '../../common/money/money.js';
+import { fromCents, toCents } from '../../common/money/money.js';
 import { daysBetween } from '../../common/dates/calendar-date.js';
 
 /** The bank side of a pair, as scoring needs it. */
@@ -114,28 +108,36 @@ export function scoreMatch(operation: MatchOperation, receipt: MatchReceipt): Ma
   const add = (code: MatchReasonCode, points: number, detail: string) =>
     reasons.push({ code, points, detail });
 
-  const ttc = receipt.amountWithVat;
-  const whole = absAmount(operation.amount);
-  if (compareAmounts(ttc, whole) === 0) {
-    add('AMOUNT_EQUALS_OPERATION', POINTS.amountEqualsOperation, `TTC ${ttc} = operation ${whole}`);
-  } else if (compareAmounts(ttc, operation.remaining) === 0) {
+  // In cents: this runs for every candidate of every suggestion request.
+  const signed = toCents(operation.amount);
+  const whole = signed < 0n ? -signed : signed;
+  const remaining = toCents(operation.remaining);
+  const ttc = toCents(receipt.amountWithVat);
+  const diff = ttc > whole ? ttc - whole : whole - ttc;
+  if (diff === 0n) {
+    add(
+      'AMOUNT_EQUALS_OPERATION',
+      POINTS.amountEqualsOperation,
+      `TTC ${fromCents(ttc)} = operation ${fromCents(whole)}`,
+    );
+  } else if (ttc === remaining) {
     add(
       'AMOUNT_EQUALS_REMAINING',
       POINTS.amountEqualsRemaining,
-      `TTC ${ttc} = left to justify ${operation.remaining}`,
+      `TTC ${fromCents(ttc)} = left to justify ${fromCents(remaining)}`,
     );
-  } else if (isClose(ttc, whole)) {
-    add('AMOUNT_CLOSE', POINTS.amountClose, `TTC ${ttc} within 1 % of ${whole}`);
+  } else if (diff * 100n <= whole) {
+    add('AMOUNT_CLOSE', POINTS.amountClose, `TTC ${fromCents(ttc)} within 1 % of ${fromCents(whole)}`);
   }
-  if (compareAmounts(ttc, operation.remaining) > 0) {
+  if (ttc > remaining) {
     add(
       'AMOUNT_EXCEEDS_REMAINING',
       POINTS.amountExceedsRemaining,
-      `TTC ${ttc} is more than the ${operation.remaining} left to justify`,
+      `TTC ${fromCents(ttc)} is more than the ${fromCents(remaining)} left to justify`,
     );
   }
 
-  const debit = isNegative(operation.amount);
+  const debit = signed < 0n;
   const expected = debit ? 'frais' : 'vente';
   if (receipt.type === expected) {
     add('DIRECTION_MATCHES', POINTS.directionMatches, `${debit ? 'debit' : 'credit'} and ${receipt.type}`);
@@ -164,16 +166,6 @@ export function scoreMatch(operation: MatchOperation, receipt: MatchReceipt): Ma
 
   const total = reasons.reduce((sum, r) => sum + r.points, 0);
   return { score: Math.max(0, Math.min(100, total)), reasons };
-}
-
-/** 0 < |a − b| ≤ 1 % of b. */
-function isClose(a: string, b: string): boolean {
-  const diff = cents(absAmount(subtractAmounts(a, b)));
-  return diff > 0n && diff * 100n <= cents(b);
-}
-
-function cents(amount: string): bigint {
-  return BigInt(normalizeAmount(amount).replace('.', ''));
 }
 
 function normalize(text: string): string {

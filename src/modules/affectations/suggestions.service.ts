@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { calendarDateIn, startOfDayIn } from '../../common/dates/calendar-date.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { absAmount, compareAmounts, isZeroAmount, normalizeAmount } from '../../common/money/money.js';
+import { compareAmounts, normalizeAmount } from '../../common/money/money.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { BankOperation } from '../bank/bank-operation.entity.js';
@@ -12,12 +11,8 @@ import type { Affectation } from './affectation.entity.js';
 import { AffectationsService } from './affectations.service.js';
 import { planAutoMatch, type LeftReason, type ScoredPair } from './auto-match.js';
 import { isManualJustification } from './justification.js';
-import { referenceTokens, scoreMatch, type MatchScore } from './score-match.js';
-
-/** Receipts of any amount are looked for this many days each side of the operation. */
-const DATE_WINDOW_DAYS = 15;
-/** At most this many candidates from each lookup (same amount, date window, reference). */
-const PER_SOURCE = 40;
+import { candidateCriteria } from './candidate-criteria.js';
+import { scoreMatch, type MatchScore } from './score-match.js';
 
 export interface Suggestion extends MatchScore {
   receipt: ReceiptCandidate;
@@ -156,16 +151,10 @@ export class SuggestionsService {
 
   private async rank(organizationId: string, operation: BankOperation): Promise<Suggestion[]> {
     const remaining = missingAmount(operation);
-    const whole = absAmount(operation.amount);
-    const amounts =
-      isZeroAmount(remaining) || compareAmounts(remaining, whole) === 0 ? [whole] : [whole, remaining];
-    const candidates = await this.receipts.affectationCandidates(organizationId, {
-      amounts,
-      around: startOfDayIn(operation.date, this.config.appTimezone),
-      windowDays: DATE_WINDOW_DAYS,
-      referenceTokens: referenceTokens(operation.label),
-      perSource: PER_SOURCE,
-    });
+    const candidates = await this.receipts.affectationCandidates(
+      organizationId,
+      candidateCriteria(operation, remaining, this.config.appTimezone),
+    );
     const matchOperation = {
       amount: operation.amount,
       date: operation.date,
@@ -181,7 +170,7 @@ export class SuggestionsService {
           amountWithVat: receipt.amountWithVat,
           reference: receipt.reference,
           label: receipt.label,
-          date: calendarDateIn(receipt.operationDate, this.config.appTimezone),
+          date: receipt.operationDay,
         }),
       }))
       .sort((a, b) => b.score - a.score || a.receipt.id - b.receipt.id);

@@ -26,8 +26,10 @@ export type ReceiptType = (typeof RECEIPT_TYPES)[number];
 @Index('IDX_receipts_org_type_status_id', ['organizationId', 'type', 'status', 'id'])
 // Trigram index over label, reference and name for `q`; created in SQL (an expression index).
 @Index('IDX_receipts_search_trgm', { synchronize: false })
-// Affectation suggestions look receipts up by a reference found in a bank label; created in SQL.
+// Affectation suggestions: receipts by a reference found in a bank label, and unaffected receipts by date
+// (partial, covering: an index-only scan); created in SQL.
 @Index('IDX_receipts_org_reference_lower', { synchronize: false })
+@Index('IDX_receipts_unaffected_operation_date', { synchronize: false })
 export class Receipt {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;

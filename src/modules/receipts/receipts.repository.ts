@@ -12,6 +12,8 @@ export interface ReceiptCandidate {
   type: ReceiptType;
   amountWithVat: string;
   operationDate: Date;
+  /** `operationDate`'s day in the criteria's time zone, `YYYY-MM-DD`. */
+  operationDay: string;
 }
 
 /** Where to look for candidates of one bank operation. */
@@ -26,6 +28,8 @@ export interface CandidateCriteria {
   referenceTokens: string[];
   /** At most this many from each source (amount, date window, reference). */
   perSource: number;
+  /** The time zone `operationDay` is given in (APP_TIMEZONE). */
+  timeZone: string;
 }
 
 const SORT_COLUMNS: Record<
@@ -155,16 +159,58 @@ export class ReceiptsRepository {
 
 /**
  * Unaffected receipts that may justify an operation, from three index lookups (never a scan of the
- * organization's receipts): the same TTC amount (IDX_receipts_org_amount_with_vat), any amount dated near
- * the operation (IDX_receipts_org_operation_date), a reference found in the bank label
- * (IDX_receipts_org_reference_lower). Each source is bounded; the union is scored by the caller.
+ * organization's receipts): the same TTC amount (IDX_receipts_org_amount_with_vat), the amounts closest to
+ * it among the unaffected receipts dated near the operation (an index-only scan of the partial covering
+ * index IDX_receipts_unaffected_operation_date, then the chosen rows by primary key), a reference found
+ * in the bank label (IDX_receipts_org_reference_lower). Each source is bounded; the caller scores the union.
+ * Exported for the suggestions bench, which EXPLAINs it.
  */
+export function candidatesQuery(
+  organizationId: string,
+  criteria: CandidateCriteria,
+): { sql: string; params: unknown[] } {
+  const columns =
+    `r.id, r.label, r.reference, r.type, r.amount_with_vat::text AS amount_with_vat, r.operation_date, ` +
+    `to_char(r.operation_date AT TIME ZONE $7, 'YYYY-MM-DD') AS operation_day`;
+  return {
+    sql: `SELECT * FROM (
+       (SELECT ${columns} FROM receipts r
+         WHERE r.organization_id = $1 AND r.amount_with_vat = ANY($2::numeric[]) AND r.affectation_id IS NULL
+         ORDER BY abs(extract(epoch FROM r.operation_date - $3::timestamptz)), r.id
+         LIMIT $6)
+       UNION
+       (SELECT ${columns} FROM receipts r
+         WHERE r.organization_id = $1 AND r.id IN (
+           SELECT w.id FROM receipts w
+            WHERE w.organization_id = $1 AND w.affectation_id IS NULL
+              AND w.operation_date BETWEEN $3::timestamptz - make_interval(days => $4)
+                                       AND $3::timestamptz + make_interval(days => $4)
+            ORDER BY abs(w.amount_with_vat - ($2::numeric[])[1]), w.id
+            LIMIT $6))
+       UNION
+       (SELECT ${columns} FROM receipts r
+         WHERE r.organization_id = $1 AND lower(r.reference) = ANY($5::text[]) AND r.affectation_id IS NULL
+         ORDER BY r.id DESC
+         LIMIT $6)
+     ) c`,
+    params: [
+      organizationId,
+      criteria.amounts,
+      criteria.around,
+      criteria.windowDays,
+      criteria.referenceTokens,
+      criteria.perSource,
+      criteria.timeZone,
+    ],
+  };
+}
+
 async function findCandidates(
   manager: EntityManager,
   organizationId: string,
   criteria: CandidateCriteria,
 ): Promise<ReceiptCandidate[]> {
-  const columns = `r.id, r.label, r.reference, r.type, r.amount_with_vat::text AS amount_with_vat, r.operation_date`;
+  const { sql, params } = candidatesQuery(organizationId, criteria);
   const rows: {
     id: number;
     label: string;
@@ -172,34 +218,8 @@ async function findCandidates(
     type: ReceiptType;
     amount_with_vat: string;
     operation_date: Date;
-  }[] = await manager.query(
-    `SELECT * FROM (
-       (SELECT ${columns} FROM receipts r
-         WHERE r.organization_id = $1 AND r.amount_with_vat = ANY($2::numeric[]) AND r.affectation_id IS NULL
-         ORDER BY abs(extract(epoch FROM r.operation_date - $3::timestamptz)), r.id
-         LIMIT $6)
-       UNION
-       (SELECT ${columns} FROM receipts r
-         WHERE r.organization_id = $1 AND r.affectation_id IS NULL
-           AND r.operation_date BETWEEN $3::timestamptz - make_interval(days => $4)
-                                    AND $3::timestamptz + make_interval(days => $4)
-         ORDER BY abs(r.amount_with_vat - ($2::numeric[])[1]), r.id
-         LIMIT $6)
-       UNION
-       (SELECT ${columns} FROM receipts r
-         WHERE r.organization_id = $1 AND lower(r.reference) = ANY($5::text[]) AND r.affectation_id IS NULL
-         ORDER BY r.id DESC
-         LIMIT $6)
-     ) c`,
-    [
-      organizationId,
-      criteria.amounts,
-      criteria.around,
-      criteria.windowDays,
-      criteria.referenceTokens,
-      criteria.perSource,
-    ],
-  );
+    operation_day: string;
+  }[] = await manager.query(sql, params);
   return rows.map((r) => ({
     id: r.id,
     label: r.label,
@@ -207,6 +227,7 @@ async function findCandidates(
     type: r.type,
     amountWithVat: r.amount_with_vat,
     operationDate: r.operation_date,
+    operationDay: r.operation_day,
   }));
 }
 
