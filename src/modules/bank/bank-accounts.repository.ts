@@ -15,11 +15,14 @@ export class BankAccountsRepository {
     return this.accounts.findOne({ where: { organizationId, id } });
   }
 
-  /** Locks the account for the transaction: statement imports into one account run one at a time. */
+  /**
+   * Locks the account for the transaction: statement imports into one account run one at a time. NO KEY
+   * UPDATE, so that a pending line entered meanwhile (whose foreign key only needs KEY SHARE) does not wait.
+   */
   lockForImport(manager: EntityManager, organizationId: string, id: string): Promise<BankAccount | null> {
     return manager
       .getRepository(BankAccount)
-      .findOne({ where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
+      .findOne({ where: { organizationId, id }, lock: { mode: 'for_no_key_update' } });
   }
 
   /** One page, oldest first, by keyset on (created_at, id) (IDX_bank_accounts_org_created_at). */

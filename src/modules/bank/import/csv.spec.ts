@@ -23,6 +23,7 @@ describe('parseCsvStatement', () => {
       currency: null,
       account: null,
     });
+    expect(lines[1]).toMatchObject({ label: 'CB BOULANGERIE L’ÉPI D’OR 02/01', amount: '-23.15' });
     expect(lines[2]).toMatchObject({
       amount: '1234.56',
       label: 'VIR SEPA RECU /DE SARL MARTIN /MOTIF FAC-2024-001',

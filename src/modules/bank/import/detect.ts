@@ -1,7 +1,18 @@
 import type { StatementFormat } from './statement.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const windows1252 = new TextDecoder('windows-1252');
+
+/**
+ * Windows-1252's 0x80–0x9F (€, ‚, ƒ, „, …, Œ, ‘, ’, “, ”, –, —, ™, œ, Ÿ...); the rest is Latin-1. Written
+ * out because Node's TextDecoder('windows-1252') decodes these bytes as Latin-1 control characters.
+ */
+const CP1252_HIGH =
+  '\u20ac\ufffd\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\ufffd\u017d\ufffd' +
+  '\ufffd\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\ufffd\u017e\u0178';
+
+function decodeWindows1252(content: Buffer): string {
+  return content.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
 
 /**
  * The text of a statement file: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything that is not
@@ -16,7 +27,7 @@ export function decodeStatement(content: Buffer): string | null {
   try {
     return utf8.decode(content).replace(/^\uFEFF/, '');
   } catch {
-    return windows1252.decode(content);
+    return decodeWindows1252(content);
   }
 }
 

@@ -23,12 +23,14 @@ export interface IncomingLine {
  * line it confirms, or null.
  */
 export function matchPendingLines(lines: IncomingLine[], pending: PendingCandidate[]): (string | null)[] {
+  const byAmount = new Map<string, PendingCandidate[]>();
+  for (const p of pending) byAmount.set(p.amount, [...(byAmount.get(p.amount) ?? []), p]);
   const used = new Set<string>();
   return lines.map((line) => {
     let best: PendingCandidate | null = null;
     let bestDistance = Infinity;
-    for (const p of pending) {
-      if (used.has(p.id) || p.amount !== line.amount) continue;
+    for (const p of byAmount.get(line.amount) ?? []) {
+      if (used.has(p.id)) continue;
       const distance = Math.abs(daysBetween(p.date, line.date));
       if (distance > PENDING_MATCH_DAYS) continue;
       if (
