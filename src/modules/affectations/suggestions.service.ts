@@ -10,7 +10,6 @@ import { ReceiptsService, type ReceiptCandidate } from '../receipts/receipts.ser
 import type { Affectation } from './affectation.entity.js';
 import { AffectationsService } from './affectations.service.js';
 import { planAutoMatch, type LeftReason, type ScoredPair } from './auto-match.js';
-import { isManualJustification } from './justification.js';
 import { candidateCriteria } from './candidate-criteria.js';
 import { scoreMatch, type MatchScore } from './score-match.js';
 
@@ -72,13 +71,12 @@ export class SuggestionsService {
    * receipt changed meanwhile is reported, not forced.
    */
   async autoMatch(organizationId: string, options: AutoMatchOptions): Promise<AutoMatchReport> {
-    const operations = (
-      await this.operations.findToJustify(
-        organizationId,
-        { bankAccountId: options.bankAccountId, dateFrom: options.dateFrom, dateTo: options.dateTo },
-        options.limit,
-      )
-    ).filter((o) => !isManualJustification(o.justification));
+    // Only `missing` and `partial` lines: those a person marked `not_needed` or `receipt_lost` are left alone.
+    const operations = await this.operations.findToJustify(
+      organizationId,
+      { bankAccountId: options.bankAccountId, dateFrom: options.dateFrom, dateTo: options.dateTo },
+      options.limit,
+    );
     const ranked = new Map<string, Suggestion[]>();
     for (const operation of operations) ranked.set(operation.id, await this.rank(organizationId, operation));
 
