@@ -136,6 +136,8 @@ describe('roleOfHeader', () => {
     ['Date', 'date'],
     ["Date de l'opération", 'date'],
     ['Booking date', 'date'],
+    ['Completed Date', 'date'],
+    ['dateOp', 'date'],
     ['Date de valeur', 'valueDate'],
     ['Value Date', 'valueDate'],
     ['Libellé', 'label'],

@@ -184,7 +184,16 @@ export function roleOfHeader(name: string): CsvRole | 'detail' | null {
   const starts = (...prefixes: string[]) => prefixes.some((p) => n === p || n.startsWith(`${p} `));
   if (starts('date de valeur', 'date valeur', 'value date', 'valeur', 'dateval')) return 'valueDate';
   if (
-    starts('date', 'dateop', 'booking date', 'transaction date', 'posting date', 'posted date', 'trans date')
+    starts(
+      'date',
+      'dateop',
+      'booking date',
+      'transaction date',
+      'posting date',
+      'posted date',
+      'trans date',
+      'completed date',
+    )
   ) {
     return 'date';
   }
