@@ -7,7 +7,9 @@ import { LoggingModule } from './common/logging/logging.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions, runMigrations } from './database/data-source.js';
+import { AffectationsModule } from './modules/affectations/affectations.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { BankModule } from './modules/bank/bank.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PaymentRequestsModule } from './modules/payment-requests/payment-requests.module.js';
 import { ReceiptsModule } from './modules/receipts/receipts.module.js';
@@ -42,6 +44,8 @@ export class AppModule {
         ReceiptsModule,
         PaymentRequestsModule,
         UploadsModule,
+        BankModule,
+        AffectationsModule,
         HealthModule,
       ],
       providers: [IdempotencyPurger],

@@ -1,7 +1,10 @@
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity.js';
+import { Affectation } from '../modules/affectations/affectation.entity.js';
 import { ApiKey } from '../modules/auth/api-key.entity.js';
 import { Organization } from '../modules/auth/organization.entity.js';
 import { PaymentRequest } from '../modules/payment-requests/payment-request.entity.js';
+import { BankAccount } from '../modules/bank/bank-account.entity.js';
+import { BankOperation } from '../modules/bank/bank-operation.entity.js';
 import { Receipt } from '../modules/receipts/receipt.entity.js';
 import { InvoiceUpload } from '../modules/uploads/invoice-upload.entity.js';
 import { SignedUrlUse } from '../storage/signed-url-use.entity.js';
@@ -17,4 +20,7 @@ export const ENTITIES = [
   Receipt,
   PaymentRequest,
   InvoiceUpload,
+  BankAccount,
+  BankOperation,
+  Affectation,
 ];

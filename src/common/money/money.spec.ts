@@ -1,4 +1,21 @@
-import { compareAmounts, isPositive, MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, parseAmount } from './money.js';
+import {
+  absAmount,
+  addAmounts,
+  fromCents,
+  compareAmounts,
+  isNegative,
+  isPositive,
+  isZeroAmount,
+  MAX_FRACTION_DIGITS,
+  MAX_INTEGER_DIGITS,
+  maxAmount,
+  negateAmount,
+  normalizeAmount,
+  parseAmount,
+  parseSignedAmount,
+  subtractAmounts,
+  toCents,
+} from './money.js';
 
 describe('parseAmount', () => {
   describe('accepted amounts', () => {
@@ -138,5 +155,59 @@ describe('compareAmounts', () => {
   it('stays exact beyond float precision', () => {
     expect(compareAmounts('999999999999.99', '999999999999.98')).toBe(1);
     expect(compareAmounts('0.30', '0.3')).toBe(0);
+  });
+});
+
+describe('signed amounts (bank operations)', () => {
+  it('reads a sign and writes exactly 2 decimals', () => {
+    expect(parseSignedAmount('-45.3')).toEqual({ value: '-45.30' });
+    expect(parseSignedAmount('+1200,5')).toEqual({ value: '1200.50' });
+    expect(parseSignedAmount(' -0 ')).toEqual({ value: '0.00' });
+    expect(parseSignedAmount(-12.5)).toEqual({ value: '-12.50' });
+    expect(parseSignedAmount('12')).toEqual({ value: '12.00' });
+  });
+
+  it('refuses what parseAmount refuses', () => {
+    expect(parseSignedAmount('-1.234')).toEqual({ problem: 'too_many_decimals' });
+    expect(parseSignedAmount('--1')).toEqual({ problem: 'negative' });
+    expect(parseSignedAmount('abc')).toEqual({ problem: 'not_a_number' });
+    expect(parseSignedAmount(null)).toEqual({ problem: 'not_a_number' });
+    expect(parseSignedAmount('-1234567890123')).toEqual({ problem: 'too_large' });
+  });
+
+  it('adds, subtracts, negates and takes absolute values without floats', () => {
+    expect(addAmounts('0.10', '0.20')).toBe('0.30');
+    expect(subtractAmounts('100', '99.99')).toBe('0.01');
+    expect(subtractAmounts('12.5', '12.50')).toBe('0.00');
+    expect(absAmount('-45.30')).toBe('45.30');
+    expect(negateAmount('0')).toBe('0.00');
+    expect(negateAmount('12.3')).toBe('-12.30');
+    expect(normalizeAmount('1200.5')).toBe('1200.50');
+    expect(maxAmount('-1', '0')).toBe('0.00');
+  });
+
+  it('tells the sign', () => {
+    expect(isNegative('-0.01')).toBe(true);
+    expect(isNegative('-0')).toBe(false);
+    expect(isZeroAmount('-0.00')).toBe(true);
+    expect(isZeroAmount('0.01')).toBe(false);
+  });
+});
+
+describe('cents', () => {
+  it('converts amounts to whole cents exactly, and back', () => {
+    expect(toCents('1200.5')).toBe(120050n);
+    expect(toCents('-0.07')).toBe(-7n);
+    expect(toCents('12')).toBe(1200n);
+    expect(toCents('12.')).toBe(1200n);
+    expect(toCents('+3.10')).toBe(310n);
+    expect(toCents('1.500')).toBe(150n);
+    expect(fromCents(-123450n)).toBe('-1234.50');
+    expect(fromCents(7n)).toBe('0.07');
+  });
+
+  it('refuses what is not a whole number of cents', () => {
+    expect(() => toCents('1.234')).toThrow();
+    expect(() => toCents('abc')).toThrow();
   });
 });

@@ -56,3 +56,82 @@ function numberToPlainString(n: number): string {
   const s = String(n);
   return /e/i.test(s) ? new Decimal(s).toFixed() : s;
 }
+
+/**
+ * Reads a signed amount (bank operations: a debit is negative) with the same rules as `parseAmount`,
+ * and returns it with exactly 2 decimals ("-45.3" → "-45.30"). Zero is "0.00", never "-0.00".
+ */
+export function parseSignedAmount(input: unknown): { value: string } | { problem: AmountProblem } {
+  const negative = typeof input === 'string' ? input.trim().startsWith('-') : Number(input) < 0;
+  const magnitude =
+    typeof input === 'string'
+      ? parseAmount(input.trim().replace(/^-/, ''))
+      : typeof input === 'number'
+        ? parseAmount(Math.abs(input))
+        : parseAmount(input);
+  if ('problem' in magnitude) return magnitude;
+  return {
+    value: toAmount(negative ? new Decimal(magnitude.value).negated() : new Decimal(magnitude.value)),
+  };
+}
+
+/** Any decimal string written with exactly 2 decimals ("12" → "12.00"), as numeric(14,2) stores it. */
+export function normalizeAmount(amount: string): string {
+  return toAmount(new Decimal(amount));
+}
+
+export function addAmounts(a: string, b: string): string {
+  return toAmount(new Decimal(a).plus(b));
+}
+
+export function subtractAmounts(a: string, b: string): string {
+  return toAmount(new Decimal(a).minus(b));
+}
+
+export function absAmount(amount: string): string {
+  return toAmount(new Decimal(amount).abs());
+}
+
+export function negateAmount(amount: string): string {
+  return toAmount(new Decimal(amount).negated());
+}
+
+export function isNegative(amount: string): boolean {
+  return new Decimal(amount).isNegative() && !new Decimal(amount).isZero();
+}
+
+export function isZeroAmount(amount: string): boolean {
+  return new Decimal(amount).isZero();
+}
+
+/** The larger of two amounts. */
+export function maxAmount(a: string, b: string): string {
+  return compareAmounts(a, b) >= 0 ? normalizeAmount(a) : normalizeAmount(b);
+}
+
+function toAmount(d: Decimal): string {
+  const fixed = d.toFixed(MAX_FRACTION_DIGITS, Decimal.ROUND_HALF_EVEN);
+  return fixed === '-0.00' ? '0.00' : fixed;
+}
+
+/**
+ * An amount as a whole number of cents, for hot loops that compare many amounts (matching scores):
+ * exact, since amounts have at most 2 decimals. Throws on what is not an amount.
+ */
+export function toCents(amount: string): bigint {
+  const m = /^([+-]?)(\d+)(?:\.(\d{0,2}))?$/.exec(amount.trim());
+  if (m) {
+    const cents = BigInt(m[2]) * 100n + BigInt((m[3] ?? '').padEnd(2, '0'));
+    return m[1] === '-' ? -cents : cents;
+  }
+  const d = new Decimal(amount);
+  if (!d.equals(d.toDecimalPlaces(MAX_FRACTION_DIGITS))) throw new Error(`not an amount in cents: ${amount}`);
+  return BigInt(d.times(100).toFixed(0));
+}
+
+/** The inverse of `toCents`: "-1234.50". */
+export function fromCents(cents: bigint): string {
+  const sign = cents < 0n ? '-' : '';
+  const abs = cents < 0n ? -cents : cents;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}

@@ -3,6 +3,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  ForeignKey,
   Index,
   JoinColumn,
   ManyToOne,
@@ -25,6 +26,10 @@ export type ReceiptType = (typeof RECEIPT_TYPES)[number];
 @Index('IDX_receipts_org_type_status_id', ['organizationId', 'type', 'status', 'id'])
 // Trigram index over label, reference and name for `q`; created in SQL (an expression index).
 @Index('IDX_receipts_search_trgm', { synchronize: false })
+// Affectation suggestions: receipts by a reference found in a bank label, and unaffected receipts by date
+// (partial, covering: an index-only scan); created in SQL.
+@Index('IDX_receipts_org_reference_lower', { synchronize: false })
+@Index('IDX_receipts_unaffected_operation_date', { synchronize: false })
 export class Receipt {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
@@ -75,7 +80,9 @@ export class Receipt {
   @Column({ type: 'boolean', default: false })
   status: boolean;
 
+  /** The affectations module's row that ties this receipt to a bank operation; its deletion clears this. */
   @Column({ name: 'affectation_id', type: 'integer', nullable: true })
+  @ForeignKey('Affectation', { name: 'FK_receipts_affectation', onDelete: 'SET NULL' })
   affectationId: number | null;
 
   /** Storage key of the file (`invoices/<slug>-<unique>.<ext>`); `receipt_path` is `/storage/` + this. */

@@ -15,6 +15,7 @@ import {
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiConflictResponse,
   ApiConsumes,
   ApiExtraModels,
   ApiNoContentResponse,
@@ -48,6 +49,10 @@ import { ReceiptsService } from './receipts.service.js';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
+
+const AFFECTED_DATE =
+  "An affected receipt (`status` true) keeps its bank operation's date: the `operation_date` sent is " +
+  'validated but not applied while the affectation lasts.';
 
 const WRITE_BODY = {
   schema: {
@@ -145,6 +150,7 @@ export class ReceiptsController {
   @UseInterceptors(ReceiptUploadInterceptor)
   @ApiOperation({
     summary: 'Replace a receipt (all fields as on create, `reference` optional); a new file replaces the old',
+    description: AFFECTED_DATE,
   })
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody(WRITE_BODY)
@@ -167,6 +173,7 @@ export class ReceiptsController {
   @ApiOperation({
     summary:
       'Update some fields of a receipt (`type` and `operation_date` always required, as seed 002 says)',
+    description: AFFECTED_DATE,
   })
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody(WRITE_BODY)
@@ -189,6 +196,10 @@ export class ReceiptsController {
   @ApiOperation({ summary: 'Delete a receipt and its file' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'RECEIPT_AFFECTED: the receipt justifies a bank operation; delete its affectation first',
+  })
   async delete(
     @OrganizationId() organizationId: string,
     @Param('id', ReceiptIdPipe) id: number,

@@ -4,3 +4,11 @@ export const receiptNotFound = () => new DomainError('not_found', 'RECEIPT_NOT_F
 
 export const receiptFileNotFound = () =>
   new DomainError('not_found', 'RECEIPT_FILE_NOT_FOUND', 'Fichier de pièce introuvable');
+
+export const receiptAffected = (affectationId: number) =>
+  new DomainError(
+    'conflict',
+    'RECEIPT_AFFECTED',
+    `Cette pièce justifie une opération bancaire (affectation ${affectationId}) : supprimez d'abord l'affectation`,
+    { affectationId },
+  );

@@ -2,7 +2,35 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import type { ReceiptListQuery, ReceiptSortField } from './receipt-list-query.js';
-import { Receipt } from './receipt.entity.js';
+import { Receipt, type ReceiptType } from './receipt.entity.js';
+
+/** A receipt that could justify a bank operation, as the suggestions score it. */
+export interface ReceiptCandidate {
+  id: number;
+  label: string;
+  reference: string;
+  type: ReceiptType;
+  amountWithVat: string;
+  operationDate: Date;
+  /** `operationDate`'s day in the criteria's time zone, `YYYY-MM-DD`. */
+  operationDay: string;
+}
+
+/** Where to look for candidates of one bank operation. */
+export interface CandidateCriteria {
+  /** |operation amount| and what is left to justify on it. */
+  amounts: string[];
+  /** Midnight of the operation's day. */
+  around: Date;
+  /** Days each side of `around` for receipts of any amount. */
+  windowDays: number;
+  /** Words of the bank label that may be a receipt's reference, lower case. */
+  referenceTokens: string[];
+  /** At most this many from each source (amount, date window, reference). */
+  perSource: number;
+  /** The time zone `operationDay` is given in (APP_TIMEZONE). */
+  timeZone: string;
+}
 
 const SORT_COLUMNS: Record<
   ReceiptSortField,
@@ -39,6 +67,50 @@ export class ReceiptsRepository {
     return manager
       .getRepository(Receipt)
       .findOne({ where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Sets or clears what an affectation shows on the receipt; false when the row was not in that state. */
+  async setAffectation(
+    manager: EntityManager,
+    organizationId: string,
+    id: number,
+    change: { affectationId: number | null; operationDate?: Date },
+  ): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Receipt)
+      .set({
+        status: change.affectationId !== null,
+        affectationId: change.affectationId,
+        ...(change.operationDate ? { operationDate: change.operationDate } : {}),
+      })
+      .where('organization_id = :organizationId AND id = :id', { organizationId, id })
+      .andWhere(change.affectationId === null ? 'affectation_id IS NOT NULL' : 'affectation_id IS NULL')
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** The operation date of receipts whose affectations' bank line changed date. */
+  async setOperationDateOfAffected(
+    manager: EntityManager,
+    organizationId: string,
+    affectationIds: number[],
+    operationDate: Date,
+  ): Promise<void> {
+    if (affectationIds.length === 0) return;
+    await manager
+      .createQueryBuilder()
+      .update(Receipt)
+      .set({ operationDate })
+      .where('organization_id = :organizationId AND affectation_id IN (:...affectationIds)', {
+        organizationId,
+        affectationIds,
+      })
+      .execute();
+  }
+
+  candidates(organizationId: string, criteria: CandidateCriteria): Promise<ReceiptCandidate[]> {
+    return findCandidates(this.receipts.manager, organizationId, criteria);
   }
 
   /** One page by keyset on (sort column, id), served by an (organization_id, column, id) index. */
@@ -83,6 +155,80 @@ export class ReceiptsRepository {
     const hasMore = rows.length > query.limit;
     return { rows: hasMore ? rows.slice(0, query.limit) : rows, hasMore, cursorValue: sort.cursorValue };
   }
+}
+
+/**
+ * Unaffected receipts that may justify an operation, from three index lookups (never a scan of the
+ * organization's receipts): the same TTC amount (IDX_receipts_org_amount_with_vat), the amounts closest to
+ * it among the unaffected receipts dated near the operation (an index-only scan of the partial covering
+ * index IDX_receipts_unaffected_operation_date, then the chosen rows by primary key), a reference found
+ * in the bank label (IDX_receipts_org_reference_lower). Each source is bounded; the caller scores the union.
+ * Exported for the suggestions bench, which EXPLAINs it.
+ */
+export function candidatesQuery(
+  organizationId: string,
+  criteria: CandidateCriteria,
+): { sql: string; params: unknown[] } {
+  const columns =
+    `r.id, r.label, r.reference, r.type, r.amount_with_vat::text AS amount_with_vat, r.operation_date, ` +
+    `to_char(r.operation_date AT TIME ZONE $7, 'YYYY-MM-DD') AS operation_day`;
+  return {
+    sql: `SELECT * FROM (
+       (SELECT ${columns} FROM receipts r
+         WHERE r.organization_id = $1 AND r.amount_with_vat = ANY($2::numeric[]) AND r.affectation_id IS NULL
+         ORDER BY abs(extract(epoch FROM r.operation_date - $3::timestamptz)), r.id
+         LIMIT $6)
+       UNION
+       (SELECT ${columns} FROM receipts r
+         WHERE r.organization_id = $1 AND r.id IN (
+           SELECT w.id FROM receipts w
+            WHERE w.organization_id = $1 AND w.affectation_id IS NULL
+              AND w.operation_date BETWEEN $3::timestamptz - make_interval(days => $4)
+                                       AND $3::timestamptz + make_interval(days => $4)
+            ORDER BY abs(w.amount_with_vat - ($2::numeric[])[1]), w.id
+            LIMIT $6))
+       UNION
+       (SELECT ${columns} FROM receipts r
+         WHERE r.organization_id = $1 AND lower(r.reference) = ANY($5::text[]) AND r.affectation_id IS NULL
+         ORDER BY r.id DESC
+         LIMIT $6)
+     ) c`,
+    params: [
+      organizationId,
+      criteria.amounts,
+      criteria.around,
+      criteria.windowDays,
+      criteria.referenceTokens,
+      criteria.perSource,
+      criteria.timeZone,
+    ],
+  };
+}
+
+async function findCandidates(
+  manager: EntityManager,
+  organizationId: string,
+  criteria: CandidateCriteria,
+): Promise<ReceiptCandidate[]> {
+  const { sql, params } = candidatesQuery(organizationId, criteria);
+  const rows: {
+    id: number;
+    label: string;
+    reference: string;
+    type: ReceiptType;
+    amount_with_vat: string;
+    operation_date: Date;
+    operation_day: string;
+  }[] = await manager.query(sql, params);
+  return rows.map((r) => ({
+    id: r.id,
+    label: r.label,
+    reference: r.reference,
+    type: r.type,
+    amountWithVat: r.amount_with_vat,
+    operationDate: r.operation_date,
+    operationDay: r.operation_day,
+  }));
 }
 
 function escapeLike(text: string): string {

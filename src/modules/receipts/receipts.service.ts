@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { FieldValidationError } from '../../common/errors/domain-error.js';
 import { LOGGER } from '../../common/logging/logger.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -19,8 +19,10 @@ import { validateReceiptInput, type ReceiptInput, type WriteMode } from './recei
 import type { ReceiptListQuery } from './receipt-list-query.js';
 import { receiptName } from './receipt-name.js';
 import { Receipt } from './receipt.entity.js';
-import { receiptFileNotFound, receiptNotFound } from './receipts.errors.js';
-import { ReceiptsRepository } from './receipts.repository.js';
+import { receiptAffected, receiptFileNotFound, receiptNotFound } from './receipts.errors.js';
+import { ReceiptsRepository, type CandidateCriteria, type ReceiptCandidate } from './receipts.repository.js';
+
+export type { CandidateCriteria, ReceiptCandidate } from './receipts.repository.js';
 
 /** A file received with a request, held in memory up to seed 002's size limit (receipt-upload.interceptor.ts). */
 export interface IncomingReceiptFile {
@@ -132,7 +134,10 @@ export class ReceiptsService {
       saved = await this.dataSource.transaction(async (manager) => {
         const receipt = await this.repository.lockForUpdate(manager, organizationId, id);
         if (!receipt) throw receiptNotFound();
+        // An affected receipt's operation date is its bank operation's: the one sent is ignored.
+        const operationDate = receipt.affectationId !== null ? receipt.operationDate : undefined;
         this.apply(receipt, input, receipt.createdAt);
+        if (operationDate) receipt.operationDate = operationDate;
         if (stored) {
           replacedKey = receipt.receiptKey;
           this.attachFile(receipt, stored);
@@ -152,11 +157,61 @@ export class ReceiptsService {
     const receipt = await this.dataSource.transaction(async (manager) => {
       const found = await this.repository.lockForUpdate(manager, organizationId, id);
       if (!found) throw receiptNotFound();
+      if (found.affectationId !== null) throw receiptAffected(found.affectationId);
       await manager.getRepository(Receipt).delete({ id: found.id, organizationId });
       return found;
     });
     // After the commit: a row never points at a missing file; a leftover file is only garbage.
     if (receipt.receiptKey) await this.removeFile(receipt.receiptKey);
+  }
+
+  // --- for the affectations module: each runs inside the caller's transaction ---
+
+  /** The receipt, locked until the caller's transaction ends; 404 for another organization's. */
+  async lockForAffectation(manager: EntityManager, organizationId: string, id: number): Promise<Receipt> {
+    const receipt = await this.repository.lockForUpdate(manager, organizationId, id);
+    if (!receipt) throw receiptNotFound();
+    return receipt;
+  }
+
+  /** Seed 002's affected state: `status` true, `affectation_id`, and the bank operation's date. */
+  async markAffected(
+    manager: EntityManager,
+    organizationId: string,
+    id: number,
+    affectationId: number,
+    operationDate: Date,
+  ): Promise<void> {
+    if (
+      !(await this.repository.setAffectation(manager, organizationId, id, { affectationId, operationDate }))
+    ) {
+      throw new Error(`receipt ${id} is missing or already affected (lock it with lockForAffectation first)`);
+    }
+  }
+
+  /** Undoes `markAffected`; `operationDate` (the date the receipt had before) is restored when given. */
+  async clearAffectation(
+    manager: EntityManager,
+    organizationId: string,
+    id: number,
+    operationDate?: Date,
+  ): Promise<void> {
+    await this.repository.setAffectation(manager, organizationId, id, { affectationId: null, operationDate });
+  }
+
+  /** The affected receipts follow their bank operation when its date changes. */
+  moveAffectedOperationDate(
+    manager: EntityManager,
+    organizationId: string,
+    affectationIds: number[],
+    operationDate: Date,
+  ): Promise<void> {
+    return this.repository.setOperationDateOfAffected(manager, organizationId, affectationIds, operationDate);
+  }
+
+  /** Unaffected receipts that may justify a bank operation (bounded index lookups; see the repository). */
+  affectationCandidates(organizationId: string, criteria: CandidateCriteria): Promise<ReceiptCandidate[]> {
+    return this.repository.candidates(organizationId, criteria);
   }
 
   /**

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
+import type { BankAccount } from './bank-account.entity.js';
+import { BankAccountsRepository } from './bank-accounts.repository.js';
+import { bankAccountNotFound, ibanTaken, invalidCursor } from './bank.errors.js';
+
+const ACCOUNT_SORT = 'created_at';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+@Injectable()
+export class BankAccountsService {
+  constructor(private readonly repository: BankAccountsRepository) {}
+
+  async create(
+    organizationId: string,
+    input: { name: string; iban?: string; currency?: string },
+  ): Promise<BankAccount> {
+    try {
+      return await this.repository.insert({
+        organizationId,
+        name: input.name,
+        iban: input.iban ?? null,
+        currency: input.currency ?? 'EUR',
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw ibanTaken();
+      throw e;
+    }
+  }
+
+  async get(organizationId: string, id: string): Promise<BankAccount> {
+    const account = await this.repository.findOneForOrganization(organizationId, id);
+    if (!account) throw bankAccountNotFound();
+    return account;
+  }
+
+  async list(
+    organizationId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ rows: BankAccount[]; nextCursor: string | null }> {
+    let after: { createdAt: string; id: string } | undefined;
+    if (page.cursor) {
+      const position = decodeCursor(page.cursor);
+      if (
+        !position ||
+        position.sort !== ACCOUNT_SORT ||
+        typeof position.value !== 'string' ||
+        !ISO_MS.test(position.value) ||
+        typeof position.id !== 'string' ||
+        !UUID.test(position.id)
+      ) {
+        throw invalidCursor();
+      }
+      after = { createdAt: position.value, id: position.id };
+    }
+    const { rows, hasMore } = await this.repository.findPageForOrganization(organizationId, {
+      limit: page.limit,
+      after,
+    });
+    const last = rows.at(-1);
+    return {
+      rows,
+      nextCursor:
+        hasMore && last
+          ? encodeCursor({ sort: ACCOUNT_SORT, value: last.createdAt.toISOString(), id: last.id })
+          : null,
+    };
+  }
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  const driverError = (e as { driverError?: { code?: string } } | null)?.driverError;
+  return driverError?.code === '23505';
+}

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { isCalendarDate } from '../../common/dates/calendar-date.js';
+import { isZeroAmount } from '../../common/money/money.js';
+import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
+import { BankAccountsService } from './bank-accounts.service.js';
+import type { BankOperation, JustificationState } from './bank-operation.entity.js';
+import { BankOperationsRepository, type BankOperationFilter } from './bank-operations.repository.js';
+import {
+  bankOperationHasAffectations,
+  bankOperationNotFound,
+  bankOperationNotPending,
+  invalidCursor,
+} from './bank.errors.js';
+
+const OPERATION_SORT = '-date';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A line's date changed (a pending line confirmed by a statement line dated differently). */
+export interface OperationDateChange {
+  operationId: string;
+  date: string;
+}
+
+/** Called inside the transaction that changed the dates, so that what depends on them follows at once. */
+export type OperationDateListener = (
+  manager: EntityManager,
+  organizationId: string,
+  changes: OperationDateChange[],
+) => Promise<void>;
+
+/** What the affectations module records on a line, under the lock it took with `lockForAffectation`. */
+export interface JustificationUpdate {
+  justifiedAmount: string;
+  justification: JustificationState;
+  justificationComment: string | null;
+}
+
+/** Bank operations: the lines of the accounts. Exported to the affectations module. */
+@Injectable()
+export class BankOperationsService {
+  private readonly dateListeners: OperationDateListener[] = [];
+
+  constructor(
+    private readonly repository: BankOperationsRepository,
+    private readonly accounts: BankAccountsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** A pending ("EN COURS") line entered by hand; a statement line that matches it later confirms it. */
+  async createPending(
+    organizationId: string,
+    input: { bankAccountId: string; date: string; valueDate?: string; label: string; amount: string },
+  ): Promise<BankOperation> {
+    await this.accounts.get(organizationId, input.bankAccountId);
+    return this.repository.insert({
+      organizationId,
+      bankAccountId: input.bankAccountId,
+      source: 'pending',
+      date: input.date,
+      valueDate: input.valueDate ?? null,
+      label: input.label,
+      amount: input.amount,
+      externalId: null,
+      justifiedAmount: '0.00',
+      justification: 'missing',
+      justificationComment: null,
+      confirmedAt: null,
+    });
+  }
+
+  async get(organizationId: string, id: string): Promise<BankOperation> {
+    const operation = await this.repository.findOneForOrganization(organizationId, id);
+    if (!operation) throw bankOperationNotFound();
+    return operation;
+  }
+
+  async list(
+    organizationId: string,
+    filter: BankOperationFilter,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ rows: BankOperation[]; nextCursor: string | null }> {
+    let before: { date: string; id: string } | undefined;
+    if (page.cursor) {
+      const position = decodeCursor(page.cursor);
+      if (
+        !position ||
+        position.sort !== OPERATION_SORT ||
+        !isCalendarDate(position.value) ||
+        typeof position.id !== 'string' ||
+        !UUID.test(position.id)
+      ) {
+        throw invalidCursor();
+      }
+      before = { date: position.value, id: position.id };
+    }
+    const { rows, hasMore } = await this.repository.findPageForOrganization(organizationId, filter, {
+      limit: page.limit,
+      before,
+    });
+    const last = rows.at(-1);
+    return {
+      rows,
+      nextCursor:
+        hasMore && last ? encodeCursor({ sort: OPERATION_SORT, value: last.date, id: last.id }) : null,
+    };
+  }
+
+  /** Only a pending line that justifies nothing may go: statement lines are the bank's record. */
+  async deletePending(organizationId: string, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const operation = await this.repository.lockForUpdate(manager, organizationId, id);
+      if (!operation) throw bankOperationNotFound();
+      if (operation.source !== 'pending') throw bankOperationNotPending();
+      if (!isZeroAmount(operation.justifiedAmount)) throw bankOperationHasAffectations();
+      await this.repository.delete(manager, operation);
+    });
+  }
+
+  // --- for the affectations module ---
+
+  /** The line, locked until the transaction ends; 404 for another organization's. */
+  async lockForAffectation(
+    manager: EntityManager,
+    organizationId: string,
+    id: string,
+  ): Promise<BankOperation> {
+    const operation = await this.repository.lockForUpdate(manager, organizationId, id);
+    if (!operation) throw bankOperationNotFound();
+    return operation;
+  }
+
+  async recordJustification(
+    manager: EntityManager,
+    operation: BankOperation,
+    update: JustificationUpdate,
+  ): Promise<BankOperation> {
+    operation.justifiedAmount = update.justifiedAmount;
+    operation.justification = update.justification;
+    operation.justificationComment = update.justificationComment;
+    return this.repository.save(manager, operation);
+  }
+
+  findToJustify(
+    organizationId: string,
+    filter: Pick<BankOperationFilter, 'bankAccountId' | 'dateFrom' | 'dateTo'>,
+    limit: number,
+  ): Promise<BankOperation[]> {
+    return this.repository.findToJustify(organizationId, filter, limit);
+  }
+
+  findByIds(organizationId: string, ids: string[]): Promise<BankOperation[]> {
+    return this.repository.findByIds(organizationId, ids);
+  }
+
+  onDateChanged(listener: OperationDateListener): void {
+    this.dateListeners.push(listener);
+  }
+
+  async notifyDateChanged(
+    manager: EntityManager,
+    organizationId: string,
+    changes: OperationDateChange[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    for (const listener of this.dateListeners) await listener(manager, organizationId, changes);
+  }
+}

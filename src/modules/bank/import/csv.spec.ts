@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectDelimiter, parseCsvStatement, roleOfHeader } from './csv.js';
+import { decodeStatement } from './detect.js';
+import { StatementParseError } from './statement.js';
+
+const fixture = (name: string) =>
+  decodeStatement(readFileSync(join(import.meta.dirname, '../../../../test/fixtures/statements', name)))!;
+
+describe('parseCsvStatement', () => {
+  it('reads a French export: Windows-1252, preamble, ";", "1 234,56", DD/MM/YYYY, debit and credit', () => {
+    const { lines, rejections, accounts } = parseCsvStatement(fixture('fr-bank.csv'));
+    expect(rejections).toEqual([]);
+    expect(accounts).toEqual([]);
+    expect(lines).toHaveLength(7);
+    expect(lines[0]).toEqual({
+      line: 5,
+      date: '2024-01-02',
+      valueDate: '2024-01-02',
+      label: 'PRLV SEPA EDF CLIENTS PARTICULIERS ECH/020124',
+      amount: '-85.40',
+      bankId: null,
+      currency: null,
+      account: null,
+    });
+    expect(lines[1]).toMatchObject({ label: 'CB BOULANGERIE L’ÉPI D’OR 02/01', amount: '-23.15' });
+    expect(lines[2]).toMatchObject({
+      amount: '1234.56',
+      label: 'VIR SEPA RECU /DE SARL MARTIN /MOTIF FAC-2024-001',
+    });
+    expect(lines[5]).toMatchObject({ amount: '-1200.00', label: 'LOYER JANVIER; BUREAU 12' });
+    expect(lines[6]).toMatchObject({ date: '2024-01-15', valueDate: '2024-01-16', amount: '-8.50' });
+  });
+
+  it('reads an English export: ",", quoted "1,234.56", YYYY-MM-DD, one signed amount column', () => {
+    const { lines, rejections } = parseCsvStatement(fixture('en-bank.csv'));
+    expect(rejections).toEqual([]);
+    expect(lines.map((l) => [l.line, l.date, l.amount, l.label])).toEqual([
+      [2, '2024-02-01', '1250.00', 'STRIPE PAYOUT'],
+      [3, '2024-02-02', '-1234.56', 'AWS EMEA, invoice EUINFR24-0042'],
+      [4, '2024-02-05', '-21.00', 'GITHUB INC'],
+      [5, '2024-02-07', '3000.00', 'TRANSFER FROM ACME LTD, INV-7781'],
+    ]);
+  });
+
+  it('rejects unreadable lines with their line number and keeps the others', () => {
+    const csv = [
+      'Date;Libellé;Montant',
+      '31/02/2024;DATE IMPOSSIBLE;-10,00',
+      '01/03/2024;MONTANT ILLISIBLE;abc',
+      '02/03/2024;SANS MONTANT;',
+      '03/03/2024;MONTANT NUL;0,00',
+      '04/03/2024;TROP DE DECIMALES;12,345',
+      '05/03/2024;BONNE LIGNE;-12,30',
+    ].join('\n');
+    const { lines, rejections } = parseCsvStatement(csv);
+    expect(lines).toEqual([expect.objectContaining({ line: 7, amount: '-12.30' })]);
+    expect(rejections.map((r) => [r.line, r.code])).toEqual([
+      [2, 'INVALID_DATE'],
+      [3, 'INVALID_AMOUNT'],
+      [4, 'MISSING_AMOUNT'],
+      [5, 'ZERO_AMOUNT'],
+      [6, 'INVALID_AMOUNT'],
+    ]);
+    expect(rejections[0].message).toBe('"31/02/2024" is not a DD/MM/YYYY date');
+  });
+
+  it('refuses a line with both a debit and a credit', () => {
+    const { rejections } = parseCsvStatement('Date;Libellé;Débit;Crédit\n01/03/2024;X;10,00;5,00\n');
+    expect(rejections).toEqual([
+      { line: 2, code: 'DEBIT_AND_CREDIT', message: 'both the debit and the credit are filled in' },
+    ]);
+  });
+
+  it('takes a negative debit as it is, and 0,00 in the other column as empty', () => {
+    const { lines } = parseCsvStatement(
+      'Date;Libellé;Débit;Crédit\n01/03/2024;X;-10,00;0,00\n02/03/2024;Y;;5\n',
+    );
+    expect(lines.map((l) => l.amount)).toEqual(['-10.00', '5.00']);
+  });
+
+  it('reads month-first dates when a value shows it, and day-first otherwise', () => {
+    const us = parseCsvStatement('Date,Description,Amount\n01/13/2024,A,-1.00\n02/01/2024,B,-2.00\n');
+    expect(us.lines.map((l) => l.date)).toEqual(['2024-01-13', '2024-02-01']);
+    const fr = parseCsvStatement('Date;Libellé;Montant\n01/02/2024;A;-1,00\n');
+    expect(fr.lines[0].date).toBe('2024-02-01');
+  });
+
+  it('follows the options given: delimiter, decimal separator, date format and columns by name or number', () => {
+    const csv = 'Booked|Text|Value\n02.01.24|COFFEE|-3,50\n';
+    const byName = parseCsvStatement(csv, {
+      delimiter: '|',
+      decimalSeparator: ',',
+      dateFormat: 'DD/MM/YYYY',
+      columns: { date: 'booked', label: 'TEXT', amount: 'value' },
+    });
+    expect(byName.lines).toEqual([
+      expect.objectContaining({ date: '2024-01-02', label: 'COFFEE', amount: '-3.50' }),
+    ]);
+
+    const headerless = parseCsvStatement('2024-01-02;CAFE;-3,50\n2024-01-03;THE;-2,00\n', {
+      columns: { date: '1', label: '2', amount: '3' },
+    });
+    expect(headerless.lines.map((l) => [l.line, l.amount])).toEqual([
+      [1, '-3.50'],
+      [2, '-2.00'],
+    ]);
+  });
+
+  it('explains what it found when no header names a date and an amount', () => {
+    expect(() => parseCsvStatement('foo;bar\n1;2\n')).toThrow(StatementParseError);
+    expect(() => parseCsvStatement('foo;bar\n1;2\n')).toThrow(/no header row/);
+  });
+
+  it('reports a malformed CSV as a whole', () => {
+    expect(() => parseCsvStatement('Date;Libellé;Montant\n01/01/2024;"open quote;1\n')).toThrow(
+      StatementParseError,
+    );
+  });
+});
+
+describe('detectDelimiter', () => {
+  it('counts delimiters outside quotes only', () => {
+    expect(detectDelimiter('a;b;c\n1;"2,5";3\n')).toBe(';');
+    expect(detectDelimiter('a,b,c\n1,"2;5",3\n')).toBe(',');
+    expect(detectDelimiter('a\tb\n1\t2\n')).toBe('\t');
+  });
+
+  it('refuses a text with no delimiter', () => {
+    expect(() => detectDelimiter('just a sentence\n')).toThrow(StatementParseError);
+  });
+});
+
+describe('roleOfHeader', () => {
+  it.each([
+    ['Date', 'date'],
+    ["Date de l'opération", 'date'],
+    ['Booking date', 'date'],
+    ['Completed Date', 'date'],
+    ['dateOp', 'date'],
+    ['Date de valeur', 'valueDate'],
+    ['Value Date', 'valueDate'],
+    ['Libellé', 'label'],
+    ['Description', 'label'],
+    ['Montant (EUR)', 'amount'],
+    ['Amount', 'amount'],
+    ['Débit euros', 'debit'],
+    ['Crédit', 'credit'],
+    ['Paid in', 'credit'],
+    ['Solde', null],
+    ['Balance', null],
+  ])('%s → %s', (header, role) => {
+    expect(roleOfHeader(header)).toBe(role);
+  });
+});

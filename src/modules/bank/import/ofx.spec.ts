@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeStatement } from './detect.js';
+import { parseOfxStatement, readOfxTree } from './ofx.js';
+import { StatementParseError } from './statement.js';
+
+const fixture = (name: string) =>
+  decodeStatement(readFileSync(join(import.meta.dirname, '../../../../test/fixtures/statements', name)))!;
+
+describe('parseOfxStatement', () => {
+  it('reads an OFX 1.x SGML statement (unclosed leaf elements, CRLF, header block)', () => {
+    const { lines, rejections, accounts } = parseOfxStatement(fixture('bank-v1.ofx'));
+    expect(rejections).toEqual([]);
+    expect(accounts).toEqual([{ iban: null, number: '00012345678', currency: 'EUR' }]);
+    expect(lines).toEqual([
+      {
+        line: 40,
+        date: '2024-03-04',
+        valueDate: null,
+        label: 'CB TOTALENERGIES 02/03 CARTE 4974XXXXXXXX1234',
+        amount: '-64.90',
+        bankId: '4B4E1A2C0001',
+        currency: 'EUR',
+        account: 0,
+      },
+      expect.objectContaining({
+        date: '2024-03-05',
+        amount: '2400.00',
+        label: 'VIR SEPA SAS BERNARD REGLEMENT FACTURE F-2024-017',
+      }),
+      expect.objectContaining({ date: '2024-03-11', amount: '-1500.00', bankId: '4B4E1A2C0003' }),
+      expect.objectContaining({ amount: '-320.00', label: 'CHEQUE CHQ 1234567' }),
+    ]);
+  });
+
+  it('reads an OFX 2.x XML statement (closed elements, entities, dates with a time zone)', () => {
+    const { lines, accounts } = parseOfxStatement(fixture('bank-v2.ofx'));
+    expect(accounts).toEqual([{ iban: null, number: '00012345678', currency: 'EUR' }]);
+    expect(lines.map((l) => [l.date, l.amount, l.label, l.bankId])).toEqual([
+      ['2024-04-02', '-39.99', 'PRLV ORANGE SA Facture internet & mobile', '2024040200017'],
+      ['2024-04-09', '780.00', 'VIR SEPA MAIRIE DE LYON MANDAT 2024-118', '2024040900003'],
+    ]);
+  });
+
+  it('rejects transactions it cannot read, with their line', () => {
+    const ofx = [
+      '<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKTRANLIST>',
+      '<STMTTRN><DTPOSTED>20240230<TRNAMT>-1.00<FITID>A</STMTTRN>',
+      '<STMTTRN><DTPOSTED>20240301<TRNAMT>abc<FITID>B</STMTTRN>',
+      '<STMTTRN><DTPOSTED>20240301<FITID>C</STMTTRN>',
+      '<STMTTRN><DTPOSTED>20240301<TRNAMT>-2,50<FITID>D<NAME>OK</STMTTRN>',
+      '</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>',
+    ].join('\n');
+    const { lines, rejections } = parseOfxStatement(ofx);
+    expect(lines).toEqual([expect.objectContaining({ line: 5, amount: '-2.50', bankId: 'D' })]);
+    expect(rejections.map((r) => [r.line, r.code])).toEqual([
+      [2, 'INVALID_DATE'],
+      [3, 'INVALID_AMOUNT'],
+      [4, 'MISSING_AMOUNT'],
+    ]);
+  });
+
+  it('takes the currency of a transaction that names its own', () => {
+    const ofx =
+      '<OFX><STMTRS><CURDEF>EUR<BANKTRANLIST><STMTTRN><DTPOSTED>20240301<TRNAMT>-5<FITID>X' +
+      '<CURRENCY><CURRATE>1.08<CURSYM>USD</CURRENCY></STMTTRN></BANKTRANLIST></STMTRS></OFX>';
+    expect(parseOfxStatement(ofx).lines[0].currency).toBe('USD');
+  });
+
+  it('refuses what is not an OFX statement', () => {
+    expect(() => parseOfxStatement('hello')).toThrow(StatementParseError);
+    expect(() => parseOfxStatement('<OFX><SIGNONMSGSRSV1></SIGNONMSGSRSV1></OFX>')).toThrow(/no bank/);
+    expect(() => parseOfxStatement('<OFX><STMTRS><BAD TAG>')).toThrow(/invalid tag/);
+    expect(() => parseOfxStatement(`<OFX>${'<A>'.repeat(100)}`)).toThrow(/nested too deeply/);
+  });
+});
+
+describe('readOfxTree', () => {
+  it('skips comments and processing instructions, and decodes character references', () => {
+    const root = readOfxTree('<?OFX x?><OFX><!-- note --><NAME>A&#233;&#x20AC;&lt;</OFX>');
+    expect(root.children[0].children).toEqual([{ name: 'NAME', value: 'Aé€<', children: [], line: 1 }]);
+  });
+
+  it('reads a long file in linear time', () => {
+    const trn = '<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20240301<TRNAMT>-1.00<FITID>X<NAME>N</STMTTRN>\n';
+    const ofx = `<OFX><STMTRS><CURDEF>EUR<BANKTRANLIST>\n${trn.repeat(20000)}</BANKTRANLIST></STMTRS></OFX>`;
+    const started = performance.now();
+    expect(parseOfxStatement(ofx).lines).toHaveLength(20000);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
