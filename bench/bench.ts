@@ -8,6 +8,8 @@
  *   3. GET /invoice (limit=50): first page and pages 10, 100, 1000 of `type=frais`, a date-sorted list
  *      and a text search, BENCH_LIST_DURATION s each (default 5), BENCH_LIST_CONNECTIONS connections
  *      (default 8).
+ *   4. seeds 100,000 bank operations and asks the matching suggestions of random ones
+ *      (suggestions-bench.ts), BENCH_LIST_DURATION s at BENCH_LIST_CONNECTIONS.
  * Each phase is preceded by BENCH_WARMUP s (default 2) of unreported load, so that a cold JIT and cold
  * caches do not count. The app's RSS is sampled every 100 ms throughout, and each phase reports where the
  * host's CPU went (app, PostgreSQL, autocannon in this process, anything else): on a small machine the
@@ -31,11 +33,12 @@ import { CpuMeter, hostBusyCores } from './host.js';
 import { runScenario, type Scenario } from './load.js';
 import { formatRss, formatTable, latencyTarget, throughputTarget, type ReportRow } from './report.js';
 import { SEARCH_WORD, seedReceipts } from './seed.js';
+import { runSuggestionsBench } from './suggestions-bench.js';
 
 const SEED_TOTAL = 100_000;
 const PAGE_DEPTHS = [10, 100, 1000];
 const MAX_ERROR_RATE = 0.01;
-const TARGETS = { postRps: 500, postP99Ms: 200, listP99Ms: 30, rssMb: 300 };
+const TARGETS = { postRps: 500, postP99Ms: 200, listP99Ms: 30, suggestionsP99Ms: 50, rssMb: 300 };
 /** CPU used by other processes, in cores, above which the report warns that the host was not quiet. */
 const BUSY_HOST_CORES = 0.2;
 
@@ -145,6 +148,36 @@ async function main(): Promise<number> {
   for (const scenario of scenarios) {
     const measured = await measure(target.url, scenario, probes);
     rows.push({ ...measured, target: latencyTarget(measured.result, TARGETS.listP99Ms) });
+  }
+
+  // Phase 4: matching suggestions over 100,000 bank operations (needs the database to seed them)
+  if (target.databaseUrl) {
+    probes.rss?.startPhase();
+    probes.cpu.begin();
+    const s = await runSuggestionsBench({
+      baseUrl: target.url,
+      apiKey: apiKey.key,
+      databaseUrl: target.databaseUrl,
+      organizationId: apiKey.organizationId,
+      durationSeconds: settings.listSeconds,
+      connections: settings.listConnections,
+    });
+    const result = {
+      name: 'GET /api/v1/bank-operations/{id}/suggestions (random op.)',
+      requests: s.requests,
+      requestsPerSecond: s.rps,
+      p50Ms: s.p50,
+      p99Ms: s.p99,
+      errors: s.errors,
+      errorRate: s.errors / Math.max(1, s.requests),
+      statusCodes: {},
+    };
+    rows.push({
+      result,
+      cpu: probes.cpu.end(),
+      appRssMb: probes.rss?.phasePeakMb() ?? null,
+      target: latencyTarget(result, TARGETS.suggestionsP99Ms),
+    });
   }
 
   rss?.stop();
