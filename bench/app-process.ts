@@ -30,10 +30,17 @@ export interface AppProcess {
  */
 export async function startApp(env: Record<string, string>, port: number): Promise<AppProcess> {
   // The same heap cap as `npm start` (package.json) and the Dockerfile.
-  const child = spawn(process.execPath, ['--max-old-space-size=192', 'dist/src/main.js'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=192').split(' ').filter(Boolean),
+      'dist/src/main.js',
+    ],
+    {
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   const forward = (chunk: Buffer) => {
     const text = chunk.toString();

@@ -26,6 +26,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scratchDatabase } from '../scripts/database-url.js';
+import { takeOverShutdownSignals } from '../src/database/embedded-postgres.js';
 import { createOrganization, walkCursors } from './api.js';
 import { freePort, ProcessSampler, startApp } from './app-process.js';
 import { benchPdf, multipartBody } from './fixtures.js';
@@ -330,11 +331,9 @@ async function finish(code: number): Promise<never> {
   process.exit(code);
 }
 
+// The bench's own cleanup stops the app, then the embedded server (ScratchDatabase.dispose).
+takeOverShutdownSignals();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  // embedded-postgres (imported through scripts/database-url.ts) hooks these signals to stop its servers
-  // and then exit at once, before the bench has stopped its app and dropped its database. The bench's
-  // own cleanup stops the embedded server too (ScratchDatabase.dispose), so it takes the signals over.
-  process.removeAllListeners(signal);
   process.once(signal, () => {
     log(`${signal}: cleaning up`);
     void finish(130);

