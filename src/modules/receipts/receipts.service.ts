@@ -76,7 +76,9 @@ export class ReceiptsService {
         .create({ organizationId, status: false, affectationId: null });
       this.apply(receipt, input, new Date());
       if (stored) this.attachFile(receipt, stored);
-      saved = await this.dataSource.getRepository(Receipt).save(receipt);
+      // insert(), not save(): one INSERT … RETURNING in autocommit, no BEGIN/COMMIT round trips.
+      await this.dataSource.getRepository(Receipt).insert(receipt);
+      saved = receipt;
     } catch (e) {
       // The row is not there, so its file must not be either.
       if (stored) await this.removeFile(stored.key);
