@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import multer, { MulterError, type StorageEngine } from 'multer';
+import multer, { MulterError } from 'multer';
+import { boundedMemoryStorage, runMulter, type HeldFile } from '../../common/files/bounded-memory-storage.js';
 import type { Observable } from 'rxjs';
 import { FieldValidationError } from '../../common/errors/domain-error.js';
 import { RECEIPT_MAX_BYTES } from './receipt-file.js';
@@ -13,34 +14,8 @@ import { RECEIPT_FILE_MESSAGES, type IncomingReceiptFile } from './receipts.serv
  */
 const DRAIN_CAP_BYTES = 16 * RECEIPT_MAX_BYTES;
 
-interface HeldFile {
-  content: Buffer | null;
-  size: number;
-}
-
-/** Keeps at most `RECEIPT_MAX_BYTES` of a file in memory; marks anything larger as too large. */
-const boundedMemoryStorage: StorageEngine = {
-  _handleFile(_req, file, callback) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    file.stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= RECEIPT_MAX_BYTES) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    file.stream.on('error', callback);
-    file.stream.on('end', () => {
-      const held: HeldFile = { content: size <= RECEIPT_MAX_BYTES ? Buffer.concat(chunks) : null, size };
-      callback(null, held);
-    });
-  },
-  _removeFile(_req, _file, callback) {
-    callback(null);
-  },
-};
-
 const upload = multer({
-  storage: boundedMemoryStorage,
+  storage: boundedMemoryStorage(RECEIPT_MAX_BYTES),
   limits: { fileSize: DRAIN_CAP_BYTES, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 },
 }).single('receipt');
 
@@ -61,15 +36,13 @@ export class ReceiptUploadInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     if (req.is('multipart/form-data')) {
-      await new Promise<void>((resolve, reject) => {
-        upload(req, http.getResponse<Response>(), (err: unknown) =>
-          err ? reject(toFieldError(err)) : resolve(),
-        );
-      });
+      await runMulter(upload, req, http.getResponse<Response>(), toFieldError);
       const file = req.file as (Express.Multer.File & HeldFile) | undefined;
       if (file) {
         const content = file.content ?? Buffer.alloc(0);
-        req.idempotencyFingerprint = createHash('sha256').update(content).digest('hex');
+        if (req.header('idempotency-key')) {
+          req.idempotencyFingerprint = createHash('sha256').update(content).digest('hex');
+        }
         req.receiptFile = {
           originalName: decodeFileName(file.originalname),
           declaredType: file.mimetype,
