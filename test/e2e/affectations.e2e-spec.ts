@@ -355,6 +355,25 @@ describe('affectations, justification, suggestions and auto-match', () => {
       });
     });
 
+    it("refuses to change an affected receipt's TTC amount (422 on amount_with_vat), keeps the same one", async () => {
+      const r = await createReceipt(t, org);
+      await affect({ receiptId: r.id, bankOperationId: ops.fuel.id }).expect(201);
+      const current = await t.http().get(`/invoice/${r.id}`).set(auth()).expect(200);
+      const refused = await t
+        .http()
+        .patch(`/invoice/${r.id}`)
+        .set(auth())
+        .send({ type: 'frais', operation_date: '2024-03-04', amount_with_vat: '1.00' })
+        .expect(422);
+      expect(refused.body).toEqual({ amount_with_vat: expect.stringMatching(/affectée/) });
+      await t
+        .http()
+        .patch(`/invoice/${r.id}`)
+        .set(auth())
+        .send({ type: 'frais', operation_date: '2024-03-04', amount_with_vat: current.body.amount_with_vat })
+        .expect(200);
+    });
+
     it('moves the receipts of a pending line to the date of the statement line that confirms it', async () => {
       const pending = await t
         .http()

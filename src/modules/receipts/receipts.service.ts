@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { FieldValidationError } from '../../common/errors/domain-error.js';
+import { compareAmounts } from '../../common/money/money.js';
 import { LOGGER } from '../../common/logging/logger.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -41,6 +42,8 @@ export const RECEIPT_FILE_MESSAGES = {
   fileAndUpload: 'Envoyez soit un fichier « receipt », soit « receipt_upload_id », pas les deux',
   uploadInvalid: 'L’identifiant de téléversement doit être un uuid',
   uploadNotFound: 'Ce téléversement est introuvable ou n’est pas encore confirmé',
+  affectedAmount:
+    'Le montant TTC d’une pièce affectée ne peut pas changer : supprimez d’abord son affectation',
 } as const;
 
 interface PreparedFile {
@@ -136,8 +139,16 @@ export class ReceiptsService {
       saved = await this.dataSource.transaction(async (manager) => {
         const receipt = await this.repository.lockForUpdate(manager, organizationId, id);
         if (!receipt) throw receiptNotFound();
-        // An affected receipt's operation date is its bank operation's: the one sent is ignored.
+        // An affected receipt's operation date is its bank operation's: the one sent is ignored. Its TTC
+        // amount is what the affectation justifies, so it cannot change under it.
         const operationDate = receipt.affectationId !== null ? receipt.operationDate : undefined;
+        if (
+          receipt.affectationId !== null &&
+          input.amountWithVat !== undefined &&
+          compareAmounts(input.amountWithVat, receipt.amountWithVat) !== 0
+        ) {
+          throw new FieldValidationError({ amount_with_vat: RECEIPT_FILE_MESSAGES.affectedAmount });
+        }
         this.apply(receipt, input, receipt.createdAt);
         if (operationDate) receipt.operationDate = operationDate;
         if (stored) {
