@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export type SignatureCheck = 'valid' | 'invalid' | 'expired';
 
@@ -7,10 +7,14 @@ export type SignatureCheck = 'valid' | 'invalid' | 'expired';
  * method, the path, the expiry and every other query parameter, so none of them can be changed.
  */
 export class UrlSigner {
+  private readonly key: KeyObject;
+
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+  }
 
   /** Query string (without `?`) that opens `method path` until `ttlSeconds` from now. */
   sign(
@@ -21,8 +25,11 @@ export class UrlSigner {
   ): { query: string; expiresAt: Date } {
     const expires = String(Math.floor(this.now() / 1000) + ttlSeconds);
     const signed = { ...params, expires };
-    const query = new URLSearchParams({ ...signed, signature: this.mac(method, path, signed) });
-    return { query: query.toString(), expiresAt: new Date(Number(expires) * 1000) };
+    // Built by hand: lists sign a URL per row, and URLSearchParams costs more than the HMAC.
+    const query = Object.entries({ ...signed, signature: this.mac(method, path, signed) })
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .join('&');
+    return { query, expiresAt: new Date(Number(expires) * 1000) };
   }
 
   /** Checks a request's query (as Express parsed it): every parameter but `signature` is signed. */
@@ -42,7 +49,7 @@ export class UrlSigner {
       .sort()
       .map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(params[k])}`)
       .join('&');
-    return createHmac('sha256', this.secret)
+    return createHmac('sha256', this.key)
       .update(`${method.toUpperCase()}\n${path}\n${canonical}`)
       .digest('hex');
   }
