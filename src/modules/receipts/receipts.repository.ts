@@ -151,7 +151,9 @@ export class ReceiptsRepository {
     if (query.sort.field !== 'id') qb.orderBy(sort.column, dir);
     qb.addOrderBy('r.id', dir).limit(query.limit + 1);
 
-    const rows = await qb.getMany();
+    // Raw rows mapped by hand: hydrating 50 entities through TypeORM was a tenth of a list's CPU.
+    const raw = await qb.select(LIST_COLUMNS).getRawMany<ListRow>();
+    const rows = raw.map(toListedReceipt);
     const hasMore = rows.length > query.limit;
     return { rows: hasMore ? rows.slice(0, query.limit) : rows, hasMore, cursorValue: sort.cursorValue };
   }
@@ -233,4 +235,61 @@ async function findCandidates(
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The columns a listed receipt needs (the presenter's), selected under their own names. */
+const LIST_COLUMNS = [
+  'r.id AS id',
+  'r.label AS label',
+  'r.type AS type',
+  'r.amount AS amount',
+  'r.amount_with_vat AS amount_with_vat',
+  'r.vat AS vat',
+  'r.vat_value AS vat_value',
+  'r.reference AS reference',
+  'r.comment AS comment',
+  'r.operation_date AS operation_date',
+  'r.created_at AS created_at',
+  'r.name AS name',
+  'r.status AS status',
+  'r.affectation_id AS affectation_id',
+  'r.receipt_key AS receipt_key',
+];
+
+interface ListRow {
+  id: number;
+  label: string;
+  type: Receipt['type'];
+  amount: string;
+  amount_with_vat: string;
+  vat: string | null;
+  vat_value: string | null;
+  reference: string;
+  comment: string | null;
+  operation_date: Date;
+  created_at: Date;
+  name: string;
+  status: boolean;
+  affectation_id: number | null;
+  receipt_key: string | null;
+}
+
+function toListedReceipt(row: ListRow): Receipt {
+  return Object.assign(new Receipt(), {
+    id: row.id,
+    label: row.label,
+    type: row.type,
+    amount: row.amount,
+    amountWithVat: row.amount_with_vat,
+    vat: row.vat,
+    vatValue: row.vat_value,
+    reference: row.reference,
+    comment: row.comment,
+    operationDate: row.operation_date,
+    createdAt: row.created_at,
+    name: row.name,
+    status: row.status,
+    affectationId: row.affectation_id,
+    receiptKey: row.receipt_key,
+  });
 }
