@@ -1,9 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, HttpCode, Inject, Put, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/auth.decorators.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { safeFileHeaders } from '../common/files/content-disposition.js';
@@ -14,6 +12,7 @@ import {
   ObjectAlreadyExists,
   ObjectSizeMismatch,
 } from './local-file-storage.js';
+import { SignedUrlUses } from './signed-url-uses.js';
 import { UrlSigner } from './url-signer.js';
 
 const notFound = () => new DomainError('not_found', 'OBJECT_NOT_FOUND', 'No such object');
@@ -30,7 +29,7 @@ export class LocalObjectsController {
   constructor(
     @Inject(FileStorage) private readonly storage: FileStorage,
     private readonly signer: UrlSigner,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly uses: SignedUrlUses,
   ) {}
 
   @Put('*key')
@@ -52,7 +51,7 @@ export class LocalObjectsController {
       throw new DomainError('forbidden', 'CONTENT_LENGTH_MISMATCH', `This URL accepts exactly ${size} bytes`);
     }
     const nonce = signed.nonce;
-    if (!(await this.claim(nonce, Number(signed.expires)))) {
+    if (!(await this.uses.claim(nonce, Number(signed.expires)))) {
       throw new DomainError('forbidden', 'URL_ALREADY_USED', 'This upload URL has already been used');
     }
     try {
@@ -60,7 +59,7 @@ export class LocalObjectsController {
       res.setHeader('ETag', `"${stored.sha256}"`);
       res.status(200).end();
     } catch (e) {
-      await this.release(nonce);
+      await this.uses.release(nonce);
       if (e instanceof ObjectSizeMismatch) {
         req.resume();
         throw new DomainError('bad_request', 'SIZE_MISMATCH', `The body must be exactly ${size} bytes`);
@@ -110,18 +109,5 @@ export class LocalObjectsController {
       throw new DomainError('forbidden', 'INVALID_SIGNATURE', 'This signed URL is invalid');
     }
     return req.query as Record<string, string>;
-  }
-
-  private async claim(nonce: string, expiresUnix: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO signed_url_uses (nonce, expires_at) VALUES ($1, to_timestamp($2))
-       ON CONFLICT (nonce) DO NOTHING RETURNING nonce`,
-      [nonce, expiresUnix],
-    );
-    return rows.length === 1;
-  }
-
-  private async release(nonce: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM signed_url_uses WHERE nonce = $1', [nonce]);
   }
 }

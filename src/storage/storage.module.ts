@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { JobQueue } from '../jobs/job-queue.js';
 import { FileStorage } from './file-storage.js';
 import { LocalFileStorage } from './local-file-storage.js';
 import { LocalObjectsController } from './local-objects.controller.js';
 import { S3FileStorage } from './s3-file-storage.js';
+import { SignedUrlUses } from './signed-url-uses.js';
 import { UrlSigner } from './url-signer.js';
 
 /**
@@ -31,6 +33,7 @@ async function signingSecret(config: AppConfig, dataSource: DataSource): Promise
 @Module({
   controllers: [LocalObjectsController],
   providers: [
+    SignedUrlUses,
     {
       provide: FileStorage,
       inject: [APP_CONFIG, UrlSigner],
@@ -50,10 +53,19 @@ async function signingSecret(config: AppConfig, dataSource: DataSource): Promise
         new UrlSigner(await signingSecret(config, dataSource)),
     },
   ],
-  exports: [FileStorage, UrlSigner],
+  exports: [FileStorage, UrlSigner, SignedUrlUses],
 })
-export class StorageModule implements OnApplicationShutdown {
-  constructor(private readonly storage: FileStorage) {}
+export class StorageModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly storage: FileStorage,
+    private readonly jobs: JobQueue,
+    private readonly uses: SignedUrlUses,
+  ) {}
+
+  /** Used upload-URL nonces are kept only while their URL could still be presented. */
+  onModuleInit(): void {
+    this.jobs.register('signed-url-uses-purge', () => this.uses.purgeExpired(), { cron: '23 * * * *' });
+  }
 
   onApplicationShutdown(): void {
     if (this.storage instanceof S3FileStorage) this.storage.destroy();

@@ -3,10 +3,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { UploadsService } from '../../src/modules/uploads/uploads.service.js';
+import { UploadExpiryService } from '../../src/modules/uploads/upload-expiry.service.js';
 import { UPLOADS_EXPIRE_JOB } from '../../src/modules/uploads/uploads.module.js';
 import { JobQueue } from '../../src/jobs/job-queue.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
+import { SignedUrlUses } from '../../src/storage/signed-url-uses.js';
 import { UrlSigner } from '../../src/storage/url-signer.js';
 import { EXE, PDF, PNG, pngOfSize } from '../fixtures/files.js';
 import { startS3Server } from '../support/s3-server.js';
@@ -330,7 +331,7 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
       `UPDATE invoice_uploads SET expires_at = now() - interval '1 minute' WHERE organization_id = $1 AND status <> 'attached'`,
       [org.id],
     );
-    const result = await t.app.get(UploadsService).expire();
+    const result = await t.app.get(UploadExpiryService).expire();
     expect(result.expired).toBeGreaterThanOrEqual(2);
     const left: { id: string }[] = await db.query(
       'SELECT id FROM invoice_uploads WHERE organization_id = $1',
@@ -436,13 +437,29 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
         await confirm(p.uploadId, sent).expect(200);
       });
 
+      it('forgets the nonces of expired URLs, keeps the others', async () => {
+        const db = t.app.get(DataSource);
+        const old = `old-${randomUUID()}`;
+        const live = `live-${randomUUID()}`;
+        await db.query(
+          `INSERT INTO signed_url_uses (nonce, expires_at) VALUES ($1, now() - interval '1 minute'), ($2, now() + interval '1 hour')`,
+          [old, live],
+        );
+        expect((await t.app.get(SignedUrlUses).purgeExpired()).forgotten).toBeGreaterThanOrEqual(1);
+        const left: { nonce: string }[] = await db.query(
+          'SELECT nonce FROM signed_url_uses WHERE nonce = ANY($1)',
+          [[old, live]],
+        );
+        expect(left.map((r) => r.nonce)).toEqual([live]);
+      });
+
       it('collects objects under uploads/ that no row names', async () => {
         const key = `uploads/${org.id}/${randomUUID()}/orphan.pdf`;
         await storage().put(key, PDF, { contentType: 'application/pdf' });
         const old = new Date(Date.now() - 3 * 3600 * 1000);
         utimesSync(join(t.config.dataDir, 'files', key), old, old);
         const live = await uploaded();
-        const { deleted } = await t.app.get(UploadsService).collectOrphans();
+        const { deleted } = await t.app.get(UploadExpiryService).collectOrphans();
         expect(deleted).toBeGreaterThanOrEqual(1);
         expect(await storage().stat(key)).toBeNull();
         expect(await storage().stat(live.s3Key)).not.toBeNull();

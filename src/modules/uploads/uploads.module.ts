@@ -7,6 +7,7 @@ import { PaymentRequestsModule } from '../payment-requests/payment-requests.modu
 import { InvoiceUpload } from './invoice-upload.entity.js';
 import { PaymentRequestInvoiceController } from './payment-request-invoice.controller.js';
 import { UploadsController } from './uploads.controller.js';
+import { UploadExpiryService } from './upload-expiry.service.js';
 import { UploadsService } from './uploads.service.js';
 
 export const UPLOADS_EXPIRE_JOB = 'uploads-expire';
@@ -15,20 +16,20 @@ export const UPLOADS_GC_JOB = 'uploads-orphans';
 @Module({
   imports: [TypeOrmModule.forFeature([InvoiceUpload]), PaymentRequestsModule],
   controllers: [UploadsController, PaymentRequestInvoiceController],
-  providers: [UploadsService],
+  providers: [UploadsService, UploadExpiryService],
   exports: [UploadsService],
 })
 export class UploadsModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobQueue,
-    private readonly uploads: UploadsService,
+    private readonly expiry: UploadExpiryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register(UPLOADS_EXPIRE_JOB, () => this.uploads.expire(), {
+    this.jobs.register(UPLOADS_EXPIRE_JOB, () => this.expiry.expire(), {
       cron: this.config.uploads.expiryCron,
     });
-    this.jobs.register(UPLOADS_GC_JOB, () => this.uploads.collectOrphans(), { cron: '17 * * * *' });
+    this.jobs.register(UPLOADS_GC_JOB, () => this.expiry.collectOrphans(), { cron: '17 * * * *' });
   }
 }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { DataSource, In, LessThan, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { LOGGER } from '../../common/logging/logger.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -48,8 +48,6 @@ export interface FileUrl {
 
 /** Time allowed after a presigned URL expires for a PUT that started in time to finish and be confirmed. */
 const PENDING_GRACE_SECONDS = 3600;
-/** An object under uploads/ with no row, older than this, is garbage. */
-const ORPHAN_AGE_MS = 2 * 3600 * 1000;
 export const UPLOADS_AREA = 'uploads';
 
 @Injectable()
@@ -220,49 +218,6 @@ export class UploadsService {
     if (!upload) return;
     await this.uploads().delete({ id: upload.id, status: 'confirmed' });
     await this.removeObject(upload.s3Key);
-  }
-
-  /**
-   * The expiry job: pending or confirmed uploads past their time lose their object, then their row.
-   * Rows are claimed with SKIP LOCKED, so two replicas never handle the same one.
-   */
-  async expire(batchSize = 200): Promise<{ expired: number }> {
-    let expired = 0;
-    for (;;) {
-      const removed = await this.dataSource.transaction(async (manager) => {
-        const due = await manager.getRepository(InvoiceUpload).find({
-          where: { status: In(['pending', 'confirmed']), expiresAt: LessThan(new Date()) },
-          take: batchSize,
-          lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
-        });
-        for (const upload of due) {
-          await this.storage.delete(upload.s3Key);
-          await manager.getRepository(InvoiceUpload).delete({ id: upload.id });
-        }
-        return due.length;
-      });
-      expired += removed;
-      if (removed < batchSize) break;
-    }
-    const usedUrls = await this.dataSource.query<[unknown, number]>(
-      'DELETE FROM signed_url_uses WHERE expires_at < now()',
-    );
-    return { expired, ...(usedUrls[1] ? { forgottenUrlNonces: usedUrls[1] } : {}) };
-  }
-
-  /** Objects under uploads/ that no row names (e.g. PUT after the row expired) are deleted. */
-  async collectOrphans(): Promise<{ deleted: number }> {
-    let deleted = 0;
-    const cutoff = Date.now() - ORPHAN_AGE_MS;
-    for await (const object of this.storage.list(`${UPLOADS_AREA}/`)) {
-      if (object.lastModified.getTime() > cutoff) continue;
-      const known = await this.uploads().existsBy({ s3Key: object.key });
-      if (!known) {
-        await this.storage.delete(object.key);
-        deleted++;
-      }
-    }
-    return { deleted };
   }
 
   private async inspect(
