@@ -14,9 +14,9 @@ import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import {
   decodeCursor,
+  DEFAULT_PAGE_SIZE,
   encodeCursor,
   isCursorTimestamp,
-  parseLimit,
   type Page,
 } from '../../common/pagination/cursor.js';
 import { UUID } from '../../common/pagination/uuid.js';
@@ -56,8 +56,7 @@ export class PaymentRequestsController {
     @OrganizationId() organizationId: string,
     @Query() query: ListPaymentRequestsQuery,
   ): Promise<Page<PaymentRequestDto>> {
-    const limit = parseLimit(query.limit);
-    if (limit === null) throw invalidQuery('limit', 'limit must be a whole number from 1 to 100');
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     let cursor;
     if (query.cursor !== undefined) {
       cursor = decodeCursor(query.cursor);

@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { IsCurrencyCode, IsPositiveAmount, toAmountString } from '../../../common/money/money.validators.js';
 import { Trim } from '../../../common/validation/trim.decorator.js';
+import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { PAYMENT_REQUEST_STATUSES } from '../payment-request.entity.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -95,7 +96,7 @@ export class UpdatePaymentRequestDto {
   dueDate?: string | null;
 }
 
-export class ListPaymentRequestsQuery {
+export class ListPaymentRequestsQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: PAYMENT_REQUEST_STATUSES })
   @IsOptional()
   @IsIn(PAYMENT_REQUEST_STATUSES)
@@ -123,17 +124,6 @@ export class ListPaymentRequestsQuery {
   @Matches(DATE_ONLY, { message: 'dueDateTo must be a date YYYY-MM-DD' })
   @IsISO8601({ strict: true })
   dueDateTo?: string;
-
-  @ApiPropertyOptional({ example: 50, description: '1..100, default 50' })
-  @IsOptional()
-  @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 100' })
-  limit?: string;
-
-  @ApiPropertyOptional({ description: '`next_cursor` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
 }
 
 export class PaymentRequestInvoiceDto {
