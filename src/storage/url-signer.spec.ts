@@ -36,6 +36,16 @@ describe('UrlSigner', () => {
       expect(signer.sign(PATH, 300).query).toBe(signer.sign(PATH, 300).query);
       expect(signer.sign(PATH, 300).query).not.toBe(signer.sign('/invoice/3/receipt', 300).query);
     });
+
+    it('signs a URL without parameters as the general case does', () => {
+      const signer = new UrlSigner(SECRET, () => START);
+      const fast = signer.sign(PATH, 300);
+      expect(fast.query).toBe(signer.sign(PATH, 300, {}).query);
+      expect(fast.query).toMatch(/^expires=\d+&signature=[0-9a-f]{64}$/);
+      const params = Object.fromEntries(new URLSearchParams(signer.sign(PATH, 300, {}, 'PUT').query));
+      expect(signer.check(PATH, params, 'PUT')).toBe('valid');
+      expect(signer.check(PATH, params, 'GET')).toBe('invalid');
+    });
   });
 
   describe('check', () => {

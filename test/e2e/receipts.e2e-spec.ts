@@ -414,6 +414,57 @@ describe('/invoice (seed 002)', () => {
       expect(wrongSort.status).toBe(200);
     });
 
+    it('lists each receipt exactly as GET /invoice/:id shows it, dates in Paris time either side of DST', async () => {
+      const dates = [
+        '2021-01-15 08:00:00',
+        '2021-03-28 03:30:00',
+        '2021-10-31 02:30:00',
+        '2021-07-01 00:00:00',
+      ];
+      await seed(dates.length, (i) => ({ operation_date: dates[i], comment: i === 0 ? null : `c${i}` }));
+      const list = await t.http().get('/invoice').set(auth()).expect(200);
+      expect(list.body.data.map((r: { operation_date: string }) => r.operation_date).sort()).toEqual(
+        [...dates].sort(),
+      );
+      for (const listed of list.body.data as { id: number }[]) {
+        const one = await t.http().get(`/invoice/${listed.id}`).set(auth()).expect(200);
+        const strip = (r: Record<string, unknown>) => ({ ...r, receipt_url: undefined });
+        expect(strip(listed)).toEqual(strip(one.body));
+      }
+    });
+
+    it.each(['-operation_date', 'operation_date', '-created_at', 'amount_with_vat', '-amount'])(
+      'pages sorted by %s through every receipt exactly once, ties included',
+      async (sort) => {
+        await seed(7, (i) => ({
+          operation_date: `2021-06-0${1 + (i % 3)} 10:00:00`,
+          amount: `${10 + (i % 2)}`,
+          amount_with_vat: `${12 + (i % 2)}`,
+        }));
+        const seen: { id: number; key: string }[] = [];
+        let cursor: string | null = null;
+        do {
+          const res = await t
+            .http()
+            .get('/invoice')
+            .query({ sort, limit: 2, ...(cursor ? { cursor } : {}) })
+            .set(auth())
+            .expect(200);
+          const field = sort.replace('-', '');
+          seen.push(
+            ...res.body.data.map((r: Record<string, string>) => ({ id: Number(r.id), key: r[field] })),
+          );
+          cursor = res.body.next_cursor as string | null;
+        } while (cursor);
+        expect(new Set(seen.map((r) => r.id)).size).toBe(7);
+        expect(seen).toHaveLength(7);
+        const keys = seen.map((r) => r.key);
+        const numeric = sort.includes('amount');
+        const ordered = [...keys].sort((a, b) => (numeric ? Number(a) - Number(b) : a.localeCompare(b)));
+        expect(keys).toEqual(sort.startsWith('-') ? ordered.reverse() : ordered);
+      },
+    );
+
     it("never shows another organization's receipts", async () => {
       await seed(2, () => ({}));
       const other = await createOrganization(t, 'Other');

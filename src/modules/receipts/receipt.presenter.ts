@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { UrlSigner } from '../../storage/url-signer.js';
 import type { Receipt } from './receipt.entity.js';
+import type { ListedReceipt } from './receipts.repository.js';
 
 /** Seed 002's success shape: snake_case, amounts as decimal strings, dates `YYYY-MM-DD HH:mm:ss`. */
 export interface ReceiptView {
@@ -39,7 +40,6 @@ export class ReceiptPresenter {
 
   present(receipt: Receipt): ReceiptView {
     const tz = this.config.appTimezone;
-    const path = receipt.receiptKey ? receiptPath(receipt.receiptKey) : null;
     return {
       id: receipt.id,
       name: receipt.name,
@@ -55,10 +55,35 @@ export class ReceiptPresenter {
       created_at: formatLocalDateTime(receipt.createdAt, tz),
       status: receipt.status,
       affectation_id: receipt.affectationId,
-      receipt_path: path,
-      receipt_url: path
-        ? `${this.config.publicUrl}${path}?${this.signer.sign(path, this.config.signedUrlTtlSeconds).query}`
-        : null,
+      ...this.file(receipt.receiptKey),
     };
+  }
+
+  /** A row of a page, whose dates the query already wrote in APP_TIMEZONE. */
+  presentListed(row: ListedReceipt): ReceiptView {
+    return {
+      id: row.id,
+      name: row.name,
+      label: row.label,
+      type: row.type,
+      amount: row.amount,
+      amount_with_vat: row.amount_with_vat,
+      vat: row.vat,
+      vat_value: row.vat_value,
+      reference: row.reference,
+      comment: row.comment,
+      operation_date: row.operation_date,
+      created_at: row.created_at,
+      status: row.status,
+      affectation_id: row.affectation_id,
+      ...this.file(row.receipt_key),
+    };
+  }
+
+  private file(key: string | null): Pick<ReceiptView, 'receipt_path' | 'receipt_url'> {
+    if (!key) return { receipt_path: null, receipt_url: null };
+    const path = receiptPath(key);
+    const { query } = this.signer.sign(path, this.config.signedUrlTtlSeconds);
+    return { receipt_path: path, receipt_url: `${this.config.publicUrl}${path}?${query}` };
   }
 }

@@ -121,14 +121,14 @@ export class ReceiptsController {
   ): Promise<Page<ReceiptView>> {
     const { query, errors } = parseReceiptListQuery(raw, this.config.appTimezone);
     if (Object.keys(errors).length > 0) throw new FieldValidationError(errors);
-    const { rows, hasMore, cursorValue } = await this.receipts.list(organizationId, query);
+    const { rows, hasMore } = await this.receipts.list(organizationId, query);
     const last = rows.at(-1);
     return {
-      data: rows.map((r) => this.presenter.present(r)),
+      data: rows.map((r) => this.presenter.presentListed(r)),
       has_more: hasMore,
       next_cursor:
         hasMore && last
-          ? encodeCursor({ sort: query.sort.raw, value: cursorValue(last), id: last.id })
+          ? encodeCursor({ sort: query.sort.raw, value: last.cursor_value, id: last.id })
           : null,
     };
   }

@@ -119,7 +119,7 @@ export class ReceiptsService {
   }
 
   list(organizationId: string, query: ReceiptListQuery) {
-    return this.repository.findPageForOrganization(organizationId, query);
+    return this.repository.findPageForOrganization(organizationId, query, this.config.appTimezone);
   }
 
   async update(
