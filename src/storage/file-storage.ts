@@ -42,7 +42,12 @@ export class StorageObjectNotFound extends Error {
  * the app (never a client's file name): `area/.../name.ext`.
  */
 export abstract class FileStorage {
-  /** Stores the whole body under `key`, atomically: a reader never sees half a file. */
+  /**
+   * Stores the whole body under `key`, on durable storage when the promise resolves; a failed put leaves
+   * nothing. Keys are written once (the app makes each one unique): the local driver refuses a key that
+   * exists, and may show a key's file while it is being written, so nothing may read a key before its
+   * put resolves (a receipt's row, which names it, is written after).
+   */
   abstract put(key: string, body: Buffer | Readable, options: { contentType: string }): Promise<StoredObject>;
   /** The object's bytes, whole or `range` (inclusive, like HTTP). Throws StorageObjectNotFound. */
   abstract read(key: string, range?: { start: number; end: number }): Promise<ObjectStream>;

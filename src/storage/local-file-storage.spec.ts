@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { StorageObjectNotFound } from './file-storage.js';
+import { LocalFileStorage, ObjectAlreadyExists } from './local-file-storage.js';
+import { UrlSigner } from './url-signer.js';
+
+describe('LocalFileStorage', () => {
+  let root: string;
+  let storage: LocalFileStorage;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'local-storage-'));
+    storage = new LocalFileStorage(root, new UrlSigner('test-secret-with-at-least-32-chars!'), 'http://x');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const pdf = { contentType: 'application/pdf' };
+
+  it('puts a buffer under its key, with its size and SHA-256, and reads it back whole or by range', async () => {
+    const body = Buffer.from('%PDF-1.4 a receipt');
+    expect(await storage.put('invoices/a-1.pdf', body, pdf)).toEqual({
+      size: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+    });
+    expect(readFileSync(join(root, 'invoices', 'a-1.pdf'))).toEqual(body);
+    expect(await text((await storage.read('invoices/a-1.pdf')).stream)).toBe('%PDF-1.4 a receipt');
+    expect(await text((await storage.read('invoices/a-1.pdf', { start: 1, end: 3 })).stream)).toBe('PDF');
+    expect(await storage.stat('invoices/a-1.pdf')).toMatchObject({ size: body.length });
+  });
+
+  it('never replaces an existing object through put, and leaves it as it was', async () => {
+    await storage.put('invoices/a-1.pdf', Buffer.from('first'), pdf);
+    await expect(storage.put('invoices/a-1.pdf', Buffer.from('second'), pdf)).rejects.toMatchObject({
+      code: 'EEXIST',
+    });
+    expect(readFileSync(join(root, 'invoices', 'a-1.pdf'), 'utf8')).toBe('first');
+  });
+
+  it('puts a stream through a temporary name, which it never leaves behind', async () => {
+    const stored = await storage.put(
+      'uploads/x/b.pdf',
+      Readable.from([Buffer.from('ab'), Buffer.from('c')]),
+      pdf,
+    );
+    expect(stored.size).toBe(3);
+    expect(readdirSync(join(root, 'uploads', 'x'))).toEqual(['b.pdf']);
+  });
+
+  it('receives a signed upload once: a second one to the same key is refused', async () => {
+    await storage.receive('uploads/x/c.pdf', Readable.from([Buffer.from('y')]), 1);
+    await expect(
+      storage.receive('uploads/x/c.pdf', Readable.from([Buffer.from('z')]), 1),
+    ).rejects.toBeInstanceOf(ObjectAlreadyExists);
+    expect(await text((await storage.read('uploads/x/c.pdf')).stream)).toBe('y');
+  });
+
+  it('deletes, and then answers as for a key that never existed', async () => {
+    await storage.put('invoices/d.pdf', Buffer.from('d'), pdf);
+    await storage.delete('invoices/d.pdf');
+    await storage.delete('invoices/d.pdf');
+    expect(await storage.stat('invoices/d.pdf')).toBeNull();
+    await expect(storage.read('invoices/d.pdf')).rejects.toBeInstanceOf(StorageObjectNotFound);
+  });
+});
