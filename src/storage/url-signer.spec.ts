@@ -37,14 +37,39 @@ describe('UrlSigner', () => {
       expect(signer.sign(PATH, 300).query).not.toBe(signer.sign('/invoice/3/receipt', 300).query);
     });
 
-    it('signs a URL without parameters as the general case does', () => {
+    it('gives stable GET URLs: the same for a step, valid for the TTL at least, checked like any other', () => {
+      const clock = { now: START };
+      const signer = new UrlSigner(SECRET, () => clock.now);
+      const first = signer.signStableGet(PATH, 300);
+      const params = Object.fromEntries(new URLSearchParams(first));
+      expect(Object.keys(params)).toEqual(['expires', 'signature']);
+      expect(signer.check(PATH, params)).toBe('valid');
+      expect(signer.check(PATH, params, 'PUT')).toBe('invalid');
+      const expires = Number(params.expires);
+      expect(expires % 60).toBe(0);
+      expect(expires).toBeGreaterThanOrEqual(Math.floor(START / 1000) + 300);
+      expect(expires).toBeLessThan(Math.floor(START / 1000) + 360);
+      // The same signature as sign() gives for that expiry.
+      clock.now = expires * 1000 - 300_000;
+      expect(signer.sign(PATH, 300).query).toBe(first);
+
+      clock.now = START + 1000;
+      expect(signer.signStableGet(PATH, 300)).toBe(first);
+      expect(signer.signStableGet('/invoice/3/receipt', 300)).not.toBe(first);
+      clock.now = START + 61_000;
+      const later = signer.signStableGet(PATH, 300);
+      expect(later).not.toBe(first);
+      expect(signer.check(PATH, Object.fromEntries(new URLSearchParams(later)))).toBe('valid');
+      clock.now = (expires + 1) * 1000;
+      expect(signer.check(PATH, params)).toBe('expired');
+    });
+
+    it('rounds short TTLs to a fifth of themselves', () => {
       const signer = new UrlSigner(SECRET, () => START);
-      const fast = signer.sign(PATH, 300);
-      expect(fast.query).toBe(signer.sign(PATH, 300, {}).query);
-      expect(fast.query).toMatch(/^expires=\d+&signature=[0-9a-f]{64}$/);
-      const params = Object.fromEntries(new URLSearchParams(signer.sign(PATH, 300, {}, 'PUT').query));
-      expect(signer.check(PATH, params, 'PUT')).toBe('valid');
-      expect(signer.check(PATH, params, 'GET')).toBe('invalid');
+      const expires = Number(new URLSearchParams(signer.signStableGet(PATH, 10)).get('expires'));
+      expect(expires % 2).toBe(0);
+      expect(expires - Math.floor(START / 1000)).toBeGreaterThanOrEqual(10);
+      expect(expires - Math.floor(START / 1000)).toBeLessThan(12);
     });
   });
 

@@ -1,6 +1,7 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
-const NO_PARAMS: Record<string, string> = Object.freeze({});
+/** How many stable URLs `signStableGet` remembers: a few pages of every active user. */
+const STABLE_URLS = 10_000;
 
 export type SignatureCheck = 'valid' | 'invalid' | 'expired';
 
@@ -10,6 +11,7 @@ export type SignatureCheck = 'valid' | 'invalid' | 'expired';
  */
 export class UrlSigner {
   private readonly key: KeyObject;
+  private readonly stable = new Map<string, { expires: number; query: string }>();
 
   constructor(
     secret: string,
@@ -22,21 +24,35 @@ export class UrlSigner {
   sign(
     path: string,
     ttlSeconds: number,
-    params: Record<string, string> = NO_PARAMS,
+    params: Record<string, string> = {},
     method = 'GET',
   ): { query: string; expiresAt: Date } {
     const expires = String(Math.floor(this.now() / 1000) + ttlSeconds);
-    const expiresAt = new Date(Number(expires) * 1000);
-    if (params === NO_PARAMS) {
-      // Lists sign a URL per row: this is `canonical()` and the general case below, without the objects.
-      const signature = this.digest(`${method.toUpperCase()}\n${path}\nexpires=${expires}`);
-      return { query: `expires=${expires}&signature=${signature}`, expiresAt };
-    }
     const signed = { ...params, expires };
     const query = Object.entries({ ...signed, signature: this.mac(method, path, signed) })
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
       .join('&');
-    return { query, expiresAt };
+    return { query, expiresAt: new Date(Number(expires) * 1000) };
+  }
+
+  /**
+   * The query of a GET URL to `path`, as `sign(path, ttlSeconds)` makes it but with the expiry rounded up
+   * to a step (a fifth of the TTL, at most a minute), and remembered for the step: a page reloaded shows
+   * the same URLs, so the browser's cache keeps serving its files, and listing 50 files does not cost
+   * 50 HMACs each time (a fifth of GET /invoice's CPU in `npm run bench`). Valid for `ttlSeconds` at
+   * least, one step more at most.
+   */
+  signStableGet(path: string, ttlSeconds: number): string {
+    const step = Math.max(1, Math.min(60, Math.floor(ttlSeconds / 5)));
+    const expires = Math.ceil((Math.floor(this.now() / 1000) + ttlSeconds) / step) * step;
+    const known = this.stable.get(path);
+    if (known?.expires === expires) return known.query;
+    // `mac(GET, path, { expires })` and `sign`'s query, without building their objects.
+    const signature = this.digest(`GET\n${path}\nexpires=${expires}`);
+    const query = `expires=${expires}&signature=${signature}`;
+    if (!known && this.stable.size >= STABLE_URLS) this.stable.delete(this.stable.keys().next().value!);
+    this.stable.set(path, { expires, query });
+    return query;
   }
 
   /** Checks a request's query (as Express parsed it): every parameter but `signature` is signed. */

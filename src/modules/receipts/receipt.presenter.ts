@@ -83,7 +83,7 @@ export class ReceiptPresenter {
   private file(key: string | null): Pick<ReceiptView, 'receipt_path' | 'receipt_url'> {
     if (!key) return { receipt_path: null, receipt_url: null };
     const path = receiptPath(key);
-    const { query } = this.signer.sign(path, this.config.signedUrlTtlSeconds);
+    const query = this.signer.signStableGet(path, this.config.signedUrlTtlSeconds);
     return { receipt_path: path, receipt_url: `${this.config.publicUrl}${path}?${query}` };
   }
 }
