@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { ReceiptListQuery, ReceiptSortField } from './receipt-list-query.js';
 import { Receipt, type ReceiptType } from './receipt.entity.js';
 
@@ -50,7 +51,29 @@ const SEARCH_EXPRESSION = `(r.label || ' ' || r.reference || ' ' || r.name)`;
 
 @Injectable()
 export class ReceiptsRepository {
+  /** The INSERT of `insert()`, built on first use. */
+  private insertion?: { sql: string; columns: ColumnMetadata[] };
+
   constructor(@InjectRepository(Receipt) private readonly receipts: Repository<Receipt>) {}
+
+  /**
+   * Writes a new receipt in one INSERT … RETURNING, in autocommit, and gives it its id and timestamps.
+   * The statement is built once from the entity's columns: TypeORM's insert() rebuilt it each time, a
+   * twentieth of a POST /invoice's CPU.
+   */
+  async insert(receipt: Receipt): Promise<Receipt> {
+    this.insertion ??= insertStatement(this.receipts.metadata.columns);
+    const { sql, columns } = this.insertion;
+    const rows: { id: number; inserted_at: Date; updated_at: Date }[] = await this.receipts.manager.query(
+      sql,
+      columns.map((c) => (c.getEntityValue(receipt) as unknown) ?? null),
+    );
+    return Object.assign(receipt, {
+      id: rows[0].id,
+      insertedAt: rows[0].inserted_at,
+      updatedAt: rows[0].updated_at,
+    });
+  }
 
   findOneForOrganization(organizationId: string, id: number): Promise<Receipt | null> {
     return this.receipts.findOne({ where: { organizationId, id } });
@@ -234,6 +257,17 @@ async function findCandidates(
     operationDate: r.operation_date,
     operationDay: r.operation_day,
   }));
+}
+
+/** INSERT of every column the app writes (all but the id and the row's own timestamps). */
+function insertStatement(all: ColumnMetadata[]): { sql: string; columns: ColumnMetadata[] } {
+  const columns = all.filter((c) => !c.isGenerated && !c.isCreateDate && !c.isUpdateDate && !c.isVirtual);
+  const names = columns.map((c) => `"${c.databaseName}"`).join(', ');
+  const values = columns.map((_, i) => `$${i + 1}`).join(', ');
+  return {
+    sql: `INSERT INTO receipts (${names}) VALUES (${values}) RETURNING id, inserted_at, updated_at`,
+    columns,
+  };
 }
 
 function escapeLike(text: string): string {

@@ -74,14 +74,10 @@ export class ReceiptsService {
     const stored = accepted ? await this.store(accepted.incoming, accepted.type) : undefined;
     let saved: Receipt;
     try {
-      const receipt = this.dataSource
-        .getRepository(Receipt)
-        .create({ organizationId, status: false, affectationId: null });
+      const receipt = Object.assign(new Receipt(), { organizationId, status: false, affectationId: null });
       this.apply(receipt, input, new Date());
       if (stored) this.attachFile(receipt, stored);
-      // insert(), not save(): one INSERT … RETURNING in autocommit, no BEGIN/COMMIT round trips.
-      await this.dataSource.getRepository(Receipt).insert(receipt);
-      saved = receipt;
+      saved = await this.repository.insert(receipt);
     } catch (e) {
       // The row is not there, so its file must not be either.
       if (stored) await this.removeFile(stored.key);
