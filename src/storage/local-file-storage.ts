@@ -65,7 +65,11 @@ export class LocalFileStorage extends FileStorage {
     await this.ensureDirectory(dirname(path));
     const fd = await openFd(path, CREATE_DURABLE, 0o640);
     try {
-      for (let offset = 0; offset < body.length;) offset += await writeAt(fd, body, offset);
+      for (let offset = 0; offset < body.length;) {
+        const written = await writeAt(fd, body, offset);
+        if (written === 0) throw new Error(`nothing written to ${key} at byte ${offset}`);
+        offset += written;
+      }
     } catch (e) {
       closeSync(fd);
       await rm(path, { force: true });
