@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository, type EntityManager } from 'typeorm';
 import { SCOPES, type Scope } from '../../common/auth/scopes.js';
+import { preparedQuery } from '../../database/prepared-query.js';
 import { ApiKey } from './api-key.entity.js';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key-secret.js';
 import { apiKeyNotFound, scopeEscalation } from './auth.errors.js';
@@ -33,7 +34,8 @@ export class ApiKeysService {
       scopes: string[];
       platform_admin: boolean;
       stale: boolean;
-    }[] = await this.keys.manager.query(
+    }[] = await preparedQuery(
+      this.keys.manager.connection,
       `SELECT id, organization_id, scopes, platform_admin,
               (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2)) AS stale
          FROM api_keys

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { preparedQuery } from '../../database/prepared-query.js';
 import type { ReceiptListQuery, ReceiptSortField } from './receipt-list-query.js';
 import { Receipt, type ReceiptType } from './receipt.entity.js';
 
@@ -58,13 +59,14 @@ export class ReceiptsRepository {
 
   /**
    * Writes a new receipt in one INSERT … RETURNING, in autocommit, and gives it its id and timestamps.
-   * The statement is built once from the entity's columns: TypeORM's insert() rebuilt it each time, a
-   * twentieth of a POST /invoice's CPU.
+   * The statement is built once from the entity's columns (TypeORM's insert() rebuilt it each time, a
+   * twentieth of a POST /invoice's CPU) and prepared once per connection.
    */
   async insert(receipt: Receipt): Promise<Receipt> {
     this.insertion ??= insertStatement(this.receipts.metadata.columns);
     const { sql, columns } = this.insertion;
-    const rows: { id: number; inserted_at: Date; updated_at: Date }[] = await this.receipts.manager.query(
+    const rows = await preparedQuery<{ id: number; inserted_at: Date; updated_at: Date }>(
+      this.receipts.manager.connection,
       sql,
       columns.map((c) => (c.getEntityValue(receipt) as unknown) ?? null),
     );
@@ -177,9 +179,9 @@ export class ReceiptsRepository {
     const orderBy = query.sort.field === 'id' ? `r.id ${dir}` : `${sort.column} ${dir}, r.id ${dir}`;
     const sql =
       `SELECT ${LIST_COLUMNS}, ${sort.cursorValue} AS cursor_value FROM receipts r ` +
-      `WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${query.limit + 1}`;
+      `WHERE ${where.join(' AND ')} ORDER BY ${orderBy} LIMIT ${param(query.limit + 1)}`;
 
-    const rows: ListedReceipt[] = await this.receipts.manager.query(sql, params);
+    const rows = await preparedQuery<ListedReceipt>(this.receipts.manager.connection, sql, params);
     const hasMore = rows.length > query.limit;
     return { rows: hasMore ? rows.slice(0, query.limit) : rows, hasMore };
   }
