@@ -29,18 +29,11 @@ export interface AppProcess {
  * goes to our stderr (LOG_LEVEL=warn keeps it quiet); it is also kept to explain a failed start.
  */
 export async function startApp(env: Record<string, string>, port: number): Promise<AppProcess> {
-  // The same heap cap as `npm start` (package.json) and the Dockerfile.
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=192').split(' ').filter(Boolean),
-      'dist/src/main.js',
-    ],
-    {
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? npmStartFlags();
+  const child = spawn(process.execPath, [...flags, 'dist/src/main.js'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const forward = (chunk: Buffer) => {
     const text = chunk.toString();
@@ -61,6 +54,15 @@ export async function startApp(env: Record<string, string>, port: number): Promi
     throw new Error(`${(e as Error).message}\n--- app output ---\n${output.join('')}`, { cause: e });
   }
   return app;
+}
+
+/** The node flags of `npm start` (package.json's `start`: heap cap and GC tuning), the app as it is run. */
+function npmStartFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  const flags = /^node((?: --[\w-]+(?:=\S+)?)*) dist\/src\/main\.js$/.exec(scripts.start);
+  if (!flags)
+    throw new Error(`package.json's start script is not \`node [flags] dist/src/main.js\`: ${scripts.start}`);
+  return flags[1].split(' ').filter(Boolean);
 }
 
 async function waitReady(url: string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {

@@ -15,7 +15,7 @@
  * host's CPU went (app, PostgreSQL, autocannon in this process, anything else): on a small machine the
  * three share the cores, and another job running meanwhile would skew every figure.
  *
- * BENCH_NODE_FLAGS: the app's node flags (default `--max-old-space-size=192`, as `npm start`).
+ * BENCH_NODE_FLAGS: the app's node flags (default: those of `npm start`, heap cap and GC tuning).
  * BENCH_URL + BENCH_ADMIN_KEY: measure an app that is already running instead (BENCH_PID to sample its
  * RSS; DATABASE_URL naming its database to seed it, else the lists run over what POST created).
  *
