@@ -64,6 +64,8 @@ export interface SuggestionsBenchOptions {
   durationSeconds: number;
   /** Concurrent connections; default 8. */
   connections?: number;
+  /** Called after seeding and warm-up, right before the measured load (to start CPU and RSS probes). */
+  beforeMeasure?: () => void;
 }
 
 export interface SuggestionsBenchResult {
@@ -98,6 +100,7 @@ export async function runSuggestionsBench(opts: SuggestionsBenchOptions): Promis
   const connections = opts.connections ?? DEFAULT_CONNECTIONS;
   // Unreported warm-up: a cold JIT and cold caches should not count.
   await load(opts.baseUrl, headers, pick, connections, Math.min(3, opts.durationSeconds));
+  opts.beforeMeasure?.();
   const result = await load(opts.baseUrl, headers, pick, connections, opts.durationSeconds);
   const ok = result.statusCodeStats['200']?.count ?? 0;
   return {
