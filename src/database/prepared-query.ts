@@ -15,8 +15,8 @@ const names = new Map<string, string>();
  * inside a transaction). PostgreSQL then parses it once per connection and, for a statement whose
  * generic plan costs no more than the custom ones, plans it once too; TypeORM's `query()` always sends
  * an unnamed statement, parsed and planned again each time. For the statements that run on most
- * requests (the API-key lookup, the receipts page, the receipt INSERT), where parsing and planning cost
- * PostgreSQL more than executing them.
+ * requests (the API-key lookup, a receipts page, the receipt INSERT, a bank line's candidate receipts),
+ * where parsing and planning cost PostgreSQL as much as executing them or more.
  *
  * `text` must not embed values: each distinct text is a statement kept on every connection.
  */

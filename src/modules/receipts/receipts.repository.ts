@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import { Repository, type DataSource, type EntityManager } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { preparedQuery } from '../../database/prepared-query.js';
 import type { ReceiptListQuery, ReceiptSortField } from './receipt-list-query.js';
@@ -137,7 +137,7 @@ export class ReceiptsRepository {
   }
 
   candidates(organizationId: string, criteria: CandidateCriteria): Promise<ReceiptCandidate[]> {
-    return findCandidates(this.receipts.manager, organizationId, criteria);
+    return findCandidates(this.receipts.manager.connection, organizationId, criteria);
   }
 
   /**
@@ -235,13 +235,14 @@ export function candidatesQuery(
   };
 }
 
+/** Prepared: PostgreSQL spent as long parsing and planning the union as running it. */
 async function findCandidates(
-  manager: EntityManager,
+  dataSource: DataSource,
   organizationId: string,
   criteria: CandidateCriteria,
 ): Promise<ReceiptCandidate[]> {
   const { sql, params } = candidatesQuery(organizationId, criteria);
-  const rows: {
+  const rows = await preparedQuery<{
     id: number;
     label: string;
     reference: string;
@@ -249,7 +250,7 @@ async function findCandidates(
     amount_with_vat: string;
     operation_date: Date;
     operation_day: string;
-  }[] = await manager.query(sql, params);
+  }>(dataSource, sql, params);
   return rows.map((r) => ({
     id: r.id,
     label: r.label,
