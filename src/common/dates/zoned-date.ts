@@ -47,8 +47,9 @@ export function formatLocalDateTime(date: Date, timeZone: string): string {
   );
 }
 
-// Lists format thousands of dates a second, and Intl is slow: a zone's offset is looked up once per
-// quarter hour of time (offsets change on such boundaries) and kept, unless it changes within it.
+// Lists format thousands of dates a second, and Intl is slow (each create parsed its dates with four
+// formatToParts): a zone's offset is looked up once per quarter hour of time (offsets change on such
+// boundaries) and kept, unless it changes within it.
 const SLOT_MS = 15 * 60 * 1000;
 const offsets = new Map<string, number>();
 
@@ -100,8 +101,8 @@ export function parseLocalDateTime(input: unknown, timeZone: string): Date | nul
   if (new Date(asUtc).getUTCDate() !== day) return null;
   // The zone's offset at that moment, found by looking at what its wall clock shows; twice, in case the
   // first guess falls on the other side of a daylight-saving change.
-  let instant = asUtc - offsetMs(new Date(asUtc), timeZone);
-  instant = asUtc - offsetMs(new Date(instant), timeZone);
+  let instant = asUtc - cachedOffsetMs(new Date(asUtc), timeZone);
+  instant = asUtc - cachedOffsetMs(new Date(instant), timeZone);
   return new Date(instant);
 }
 
