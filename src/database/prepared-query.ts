@@ -3,20 +3,20 @@ import type { Pool, QueryResultRow } from 'pg';
 import { QueryFailedError, type DataSource } from 'typeorm';
 
 /**
- * Every named statement stays prepared, with its cached plan, on each pooled connection for the
- * connection's life: past this many distinct texts (a list's filters and sorts combine into many) the
- * others run unnamed, as TypeORM runs them.
+ * Every named statement stays prepared on each pooled connection for the connection's life: past this
+ * many distinct texts (a list's filters and sorts combine into many) the others run unnamed, as TypeORM
+ * runs them.
  */
 export const MAX_NAMED_STATEMENTS = 64;
 const names = new Map<string, string>();
 
 /**
  * Runs `text` as a named prepared statement on the data source's connection pool, in autocommit (never
- * inside a transaction). PostgreSQL then parses it once per connection and, for a statement whose
- * generic plan costs no more than the custom ones, plans it once too; TypeORM's `query()` always sends
- * an unnamed statement, parsed and planned again each time. For the statements that run on most
- * requests (the API-key lookup, a receipts page, the receipt INSERT, a bank line's candidate receipts),
- * where parsing and planning cost PostgreSQL as much as executing them or more.
+ * inside a transaction). PostgreSQL then parses it once per connection instead of on every call, as
+ * TypeORM's `query()` has it (an unnamed statement each time). It still plans each call for its values:
+ * the app's connections set plan_cache_mode=force_custom_plan (data-source.ts). For the statements that
+ * run on most requests (the API-key lookup, a receipts page, the receipt INSERT, a bank line's candidate
+ * receipts).
  *
  * `text` must not embed values: each distinct text is a statement kept on every connection.
  */

@@ -1,4 +1,5 @@
 import { DataSource, QueryFailedError } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source.js';
 import { MAX_NAMED_STATEMENTS, preparedQuery } from '../../src/database/prepared-query.js';
 
 describe('preparedQuery', () => {
@@ -7,7 +8,13 @@ describe('preparedQuery', () => {
   beforeAll(async () => {
     const url = process.env.TEST_DATABASE_URL;
     if (!url) throw new Error('TEST_DATABASE_URL is unset: run the e2e tests through jest (global setup)');
-    dataSource = await new DataSource({ type: 'postgres', url, extra: { max: 1 } }).initialize();
+    const options = dataSourceOptions(url);
+    dataSource = await new DataSource({
+      ...options,
+      entities: [],
+      migrations: [],
+      extra: { ...(options as { extra: object }).extra, max: 1 },
+    }).initialize();
   });
   afterAll(() => dataSource.destroy());
 
@@ -23,6 +30,20 @@ describe('preparedQuery', () => {
     await expect(preparedQuery(dataSource, text, [1, 'a'])).resolves.toEqual([{ n: 2, label: 'a' }]);
     await expect(preparedQuery(dataSource, text, [41, 'b'])).resolves.toEqual([{ n: 42, label: 'b' }]);
     expect((await prepared()).filter((s) => s === text)).toHaveLength(1);
+  });
+
+  it('plans each call for its values, never with a generic plan (the app’s connection settings)', async () => {
+    // Left to itself (plan_cache_mode=auto), PostgreSQL switches such a lookup to its generic plan after
+    // five runs.
+    const text = 'SELECT relname FROM pg_class WHERE oid = $1::oid';
+    for (let i = 1; i <= 8; i++) {
+      await expect(preparedQuery(dataSource, text, [1259])).resolves.toEqual([{ relname: 'pg_class' }]);
+    }
+    const [plans] = await dataSource.query<{ generic_plans: string; custom_plans: string }[]>(
+      'SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1',
+      [text],
+    );
+    expect(plans).toEqual({ generic_plans: '0', custom_plans: '8' });
   });
 
   it('keeps at most MAX_NAMED_STATEMENTS statements per connection and runs the others unnamed', async () => {
