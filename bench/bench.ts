@@ -4,7 +4,7 @@
  * Starts the built app (dist/src/main.js) as a child process on a scratch database (DATABASE_URL's server
  * when set, else a throw-away embedded PostgreSQL), creates an organization, then:
  *   1. POST /invoice, multipart with a ~100 KB PDF, BENCH_DURATION s (default 10), 32 connections;
- *   2. seeds the organization to 100,000 receipts in SQL and ANALYZEs;
+ *   2. seeds the organization to 100,000 receipts in SQL, VACUUMs (ANALYZE) and CHECKPOINTs;
  *   3. GET /invoice (limit=50): first page and pages 10, 100, 1000 of `type=frais`, a date-sorted list
  *      and a text search, BENCH_LIST_DURATION s each (default 5), BENCH_LIST_CONNECTIONS connections
  *      (default 8).
@@ -116,7 +116,7 @@ async function main(): Promise<number> {
     log(`seed: bringing the organization to ${SEED_TOTAL.toLocaleString('en')} receipts`);
     const started = Date.now();
     const inserted = await seedReceipts(target.databaseUrl, apiKey.organizationId, SEED_TOTAL);
-    log(`seed: ${inserted} rows inserted and ANALYZEd in ${seconds(started)} s`);
+    log(`seed: ${inserted} rows inserted, vacuumed and checkpointed in ${seconds(started)} s`);
   } else {
     log('seed: skipped (no database URL for an external app; set DATABASE_URL to its database)');
   }

@@ -3,11 +3,11 @@
  * operations in the organization.
  *
  * `runSuggestionsBench` is meant to be called by the main bench once the organization holds its 100,000
- * receipts: it seeds 100,000 bank operations in SQL (60 % derived from receipts: same TTC amount, a few
- * days later, half of them with the receipt's reference in the label; 40 % unrelated debits), VACUUM ANALYZEs,
- * prints the plan of the candidates query, then requests the suggestions of random operations with
- * autocannon. Run alone (`npm run bench:suggestions`), it starts its own app on a scratch database and
- * seeds the receipts first (bench/seed.ts).
+ * receipts: it seeds 100,000 bank operations in SQL (60 % derived from receipts: same TTC amount, a few days
+ * later, half of them with the receipt's reference in the label; 40 % unrelated debits), settles the tables
+ * (VACUUM ANALYZE, CHECKPOINT), prints the plan of the candidates query, then requests the suggestions of
+ * random operations with autocannon. Run alone (`npm run bench:suggestions`), it starts its own app on a
+ * scratch database and seeds the receipts first (bench/seed.ts).
  *
  * The candidates query (receipts.repository.ts `candidatesQuery`) is a UNION of three bounded index
  * lookups, never a scan of the organization's receipts. EXPLAIN (ANALYZE, BUFFERS) seen on 100,000 receipts
@@ -48,7 +48,7 @@ import { scratchDatabase } from '../scripts/database-url.js';
 import { candidateCriteria } from '../src/modules/affectations/candidate-criteria.js';
 import { candidatesQuery } from '../src/modules/receipts/receipts.repository.js';
 import { freePort, startApp } from './app-process.js';
-import { seedReceipts } from './seed.js';
+import { seedReceipts, settle } from './seed.js';
 
 export const SUGGESTIONS_BENCH_OPERATIONS = 100_000;
 const SAMPLE_IDS = 5_000;
@@ -182,9 +182,9 @@ async function seedOperations(client: pg.Client, organizationId: string, total: 
       [organizationId, account.rows[0].id, missing, receipts.rows[0].n],
     );
   }
-  // What autovacuum does soon after a bulk load; the visibility map lets the candidates query read the
-  // partial covering index alone (an index-only scan).
-  await client.query('VACUUM (ANALYZE) bank_operations, receipts');
+  // The visibility map that VACUUM writes lets the candidates query read the partial covering index
+  // alone (an index-only scan).
+  await settle(client, 'bank_operations', 'receipts');
   return Math.max(0, missing);
 }
 
