@@ -396,11 +396,12 @@ describe('/invoice (seed 002)', () => {
           amount_min: 'abc',
           operation_date_from: 'hier',
           cursor: '!!',
+          q: 'EDF\u0000',
         })
         .set(auth())
         .expect(422);
       expect(Object.keys(res.body).sort()).toEqual(
-        ['amount_min', 'cursor', 'limit', 'operation_date_from', 'sort', 'status', 'type'].sort(),
+        ['amount_min', 'cursor', 'limit', 'operation_date_from', 'q', 'sort', 'status', 'type'].sort(),
       );
       const wrongSort = await t.http().get('/invoice').query({ limit: 1 }).set(auth());
       await seed(2, () => ({}));

@@ -177,7 +177,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** Control characters have no place in a label or reference; a comment may keep its line breaks. */
-function hasControlCharacters(value: string, multiline: boolean): boolean {
+export function hasControlCharacters(value: string, multiline: boolean): boolean {
   return multiline ? CONTROL_EXCEPT_LINE_BREAKS.test(value) : CONTROL.test(value);
 }
 

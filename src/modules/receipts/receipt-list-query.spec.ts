@@ -62,4 +62,13 @@ describe('parseReceiptListQuery', () => {
       cursor: 'Le curseur est invalide pour ce tri',
     });
   });
+
+  it.each([
+    ['a NUL', 'EDF\u0000'],
+    ['a tab', 'EDF\tGDF'],
+  ])('refuses a search with %s', (_what, q) => {
+    expect(parseReceiptListQuery({ q }, PARIS).errors).toEqual({
+      q: 'La recherche contient des caractères invalides',
+    });
+  });
 });

@@ -6,6 +6,7 @@ import {
   parseLimit,
   type CursorPosition,
 } from '../../common/pagination/cursor.js';
+import { hasControlCharacters } from './receipt-input.js';
 import { RECEIPT_TYPES, type ReceiptType } from './receipt.entity.js';
 
 export const RECEIPT_SORT_FIELDS = [
@@ -116,6 +117,8 @@ export function parseReceiptListQuery(
   const q = single('q');
   if (q !== undefined) {
     if (q.trim().length > 100) errors.q = 'La recherche ne doit pas dépasser 100 caractères';
+    // No label or reference holds one (and PostgreSQL refuses a NUL in text).
+    else if (hasControlCharacters(q, false)) errors.q = 'La recherche contient des caractères invalides';
     else if (q.trim()) query.q = q.trim();
   }
   return { query, errors };
