@@ -83,7 +83,9 @@ export async function runSuggestionsBench(opts: SuggestionsBenchOptions): Promis
   try {
     const started = Date.now();
     const inserted = await seedOperations(client, opts.organizationId, SUGGESTIONS_BENCH_OPERATIONS);
-    log(`seeded ${inserted} bank operations and vacuumed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `seeded ${inserted} bank operations, vacuumed and checkpointed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     const sample = await client.query<{ id: string }>(
       `SELECT id FROM bank_operations WHERE organization_id = $1 ORDER BY random() LIMIT $2`,
       [opts.organizationId, SAMPLE_IDS],
