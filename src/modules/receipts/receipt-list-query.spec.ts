@@ -71,4 +71,8 @@ describe('parseReceiptListQuery', () => {
       q: 'La recherche contient des caractères invalides',
     });
   });
+
+  it('trims tabs and line breaks around a search, as it trims spaces', () => {
+    expect(parseReceiptListQuery({ q: '\tEDF\n' }, PARIS)).toMatchObject({ errors: {}, query: { q: 'EDF' } });
+  });
 });

@@ -114,12 +114,12 @@ export function parseReceiptListQuery(
   amount('amount_with_vat_min', (v) => (query.amountWithVatMin = v));
   amount('amount_with_vat_max', (v) => (query.amountWithVatMax = v));
 
-  const q = single('q');
+  const q = single('q')?.trim();
   if (q !== undefined) {
-    if (q.trim().length > 100) errors.q = 'La recherche ne doit pas dépasser 100 caractères';
+    if (q.length > 100) errors.q = 'La recherche ne doit pas dépasser 100 caractères';
     // No label or reference holds one (and PostgreSQL refuses a NUL in text).
     else if (hasControlCharacters(q, false)) errors.q = 'La recherche contient des caractères invalides';
-    else if (q.trim()) query.q = q.trim();
+    else if (q) query.q = q;
   }
   return { query, errors };
 }
