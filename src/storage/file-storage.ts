@@ -49,6 +49,12 @@ export abstract class FileStorage {
    * put resolves (a receipt's row, which names it, is written after).
    */
   abstract put(key: string, body: Buffer | Readable, options: { contentType: string }): Promise<StoredObject>;
+  /**
+   * Copies `source` to `target`, a new key, inside the store (no bytes through the app where the store
+   * can copy). The copy is a snapshot: later writes to `source` never change it, and its lastModified is
+   * the time of the copy. Throws StorageObjectNotFound when `source` is absent.
+   */
+  abstract copy(source: string, target: string): Promise<void>;
   /** The object's bytes, whole or `range` (inclusive, like HTTP). Throws StorageObjectNotFound. */
   abstract read(key: string, range?: { start: number; end: number }): Promise<ObjectStream>;
   /** Null when absent. */

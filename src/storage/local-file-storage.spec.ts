@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -56,6 +56,27 @@ describe('LocalFileStorage', () => {
       storage.receive('uploads/x/c.pdf', Readable.from([Buffer.from('z')]), 1),
     ).rejects.toBeInstanceOf(ObjectAlreadyExists);
     expect(await text((await storage.read('uploads/x/c.pdf')).stream)).toBe('y');
+  });
+
+  it('copies to a new key that keeps its bytes whatever is later written at the source, with a fresh time', async () => {
+    await storage.receive('uploads/x/e.pdf', Readable.from([Buffer.from('checked')]), 7);
+    const old = new Date(Date.now() - 3 * 3600 * 1000);
+    utimesSync(join(root, 'uploads', 'x', 'e.pdf'), old, old);
+    await storage.copy('uploads/x/e.pdf', 'uploads/x/k/e.pdf');
+    expect((await storage.stat('uploads/x/k/e.pdf'))!.lastModified.getTime()).toBeGreaterThan(
+      Date.now() - 60_000,
+    );
+    // Every way this driver writes a key makes a new file: the copy never sees it.
+    await storage.put('uploads/x/e.pdf', Readable.from([Buffer.from('forged!')]), pdf);
+    await storage.delete('uploads/x/e.pdf');
+    await storage.receive('uploads/x/e.pdf', Readable.from([Buffer.from('FORGED!')]), 7);
+    expect(await text((await storage.read('uploads/x/k/e.pdf')).stream)).toBe('checked');
+    await expect(storage.copy('uploads/x/e.pdf', 'uploads/x/k/e.pdf')).rejects.toBeInstanceOf(
+      ObjectAlreadyExists,
+    );
+    await expect(storage.copy('uploads/x/none.pdf', 'uploads/x/k/none.pdf')).rejects.toBeInstanceOf(
+      StorageObjectNotFound,
+    );
   });
 
   it('deletes, and then answers as for a key that never existed', async () => {

@@ -7,7 +7,7 @@ import {
   open as openCallback,
   write,
 } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { type Readable, Transform } from 'node:stream';
@@ -85,6 +85,36 @@ export class LocalFileStorage extends FileStorage {
    */
   receive(key: string, body: Readable, size: number): Promise<StoredObject> {
     return this.write(key, body, { exclusive: true, size });
+  }
+
+  /**
+   * A hard link, then a fresh mtime: no bytes copied, and still a snapshot because this driver never
+   * writes into an existing file (a put or a signed PUT makes a new file and links or renames it to its
+   * name), so whatever later lands at `source` is another file. The fresh mtime keeps the orphan
+   * collector, which spares only recent unnamed files, off the copy until its row names it.
+   */
+  async copy(source: string, target: string): Promise<void> {
+    const from = this.pathOf(source);
+    const to = this.pathOf(target);
+    const dir = dirname(to);
+    await this.ensureDirectory(dir);
+    try {
+      await link(from, to);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new StorageObjectNotFound(source);
+      if (code === 'EEXIST') throw new ObjectAlreadyExists(target);
+      throw e;
+    }
+    const now = new Date();
+    await utimes(to, now, now);
+    // The row that names the copy is committed next: its name must survive a crash of the machine.
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
   }
 
   async read(key: string, range?: { start: number; end: number }): Promise<ObjectStream> {

@@ -118,6 +118,15 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
     return p;
   }
 
+  /** Where the upload's file is now: the presign's s3Key until confirm, then the copy that was checked. */
+  async function storedKey(uploadId: string): Promise<string> {
+    const rows: { s3_key: string }[] = await t.app
+      .get(DataSource)
+      .query('SELECT s3_key FROM invoice_uploads WHERE id = $1', [uploadId]);
+    expect(rows).toHaveLength(1);
+    return rows[0].s3_key;
+  }
+
   async function paymentRequest(o: TestOrganization = org): Promise<string> {
     const res = await t
       .http()
@@ -203,6 +212,105 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
       .set(auth())
       .expect(409);
     expect(moved.body.code).toBe('UPLOAD_ATTACHED');
+  });
+
+  /** The same length and type as PDF, other bytes: what someone holding the URL would send instead. */
+  const FORGED = Buffer.from(
+    PDF.toString('latin1').replace('MediaBox[0 0 72 72]', 'MediaBox[0 0 99 99]'),
+    'latin1',
+  );
+
+  async function download(url: string): Promise<string> {
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    return sha256(Buffer.from(await res.arrayBuffer()));
+  }
+
+  it('serves exactly the confirmed bytes after someone PUTs other bytes to the same URL', async () => {
+    expect(FORGED.length).toBe(PDF.length);
+    expect(sha256(FORGED)).not.toBe(sha256(PDF));
+    const p = await presign();
+    expect((await put(p.url, PDF)).status).toBe(200);
+    await confirm(p.uploadId, sha256(PDF)).expect(200);
+    // The checked file lives under a key of its own, and the key the URL writes to is gone.
+    const key = await storedKey(p.uploadId);
+    expect(key).not.toBe(p.s3Key);
+    expect(key.startsWith(`uploads/${org.id}/${p.uploadId}/`)).toBe(true);
+    expect(await storage().stat(p.s3Key)).toBeNull();
+
+    const again = await put(p.url, FORGED);
+    if (driver === 'local') {
+      // The local driver's signed PUT works once.
+      expect(again.status).toBe(403);
+      expect(((await again.json()) as { code: string }).code).toBe('URL_ALREADY_USED');
+    } else {
+      // An S3 presigned PUT stays valid until it expires: the store takes the bytes, the API must not serve them.
+      expect(again.status).toBe(200);
+    }
+
+    const preview = await t
+      .http()
+      .get(`/api/v1/invoice-uploads/${p.uploadId}/preview-url`)
+      .set(auth())
+      .expect(200);
+    expect(await download(preview.body.url as string)).toBe(sha256(PDF));
+    // Confirming again with the forged bytes' hash is refused: the upload is what was checked.
+    expect((await confirm(p.uploadId, sha256(FORGED)).expect(422)).body.code).toBe('CHECKSUM_MISMATCH');
+
+    const pr = await paymentRequest();
+    await t.http().post(`/api/v1/${pr}/invoice/attach/${p.uploadId}`).set(auth()).expect(200);
+    expect((await put(p.url, FORGED)).status).toBe(driver === 'local' ? 403 : 200);
+    const invoice = await t.http().get(`/api/v1/${pr}/invoice/url`).set(auth()).expect(200);
+    expect(await download(invoice.body.url as string)).toBe(sha256(PDF));
+    expect(await storedKey(p.uploadId)).toBe(key);
+  });
+
+  it('makes a receipt of the confirmed bytes, not of what was PUT to the URL afterwards', async () => {
+    const p = await presign();
+    await put(p.url, PDF);
+    await confirm(p.uploadId, sha256(PDF)).expect(200);
+    await put(p.url, FORGED);
+    const res = await t
+      .http()
+      .post('/invoice')
+      .set(auth())
+      .send({
+        label: 'Achat',
+        type: 'frais',
+        amount: '10',
+        amount_with_vat: '12',
+        reference: 'REF-IMMUTABLE',
+        operation_date: '2021-06-18 20:21:00',
+        receipt_upload_id: p.uploadId,
+      })
+      .expect(201);
+    const file = await t.http().get(res.body.receipt_path).set(auth()).buffer(true).expect(200);
+    expect(sha256(file.body as Buffer)).toBe(sha256(PDF));
+  });
+
+  it('never confirms bytes other than those it hashed when a PUT races the confirm', async () => {
+    // The forged PUT starts a little later each round, so that it lands before, during and after the
+    // confirm's copy and hash.
+    for (let delay = 0; delay <= 60; delay += 6) {
+      const p = await presign();
+      await put(p.url, PDF);
+      const forged = new Promise((resolve) => setTimeout(resolve, delay)).then(() => put(p.url, FORGED));
+      const [confirmed] = await Promise.all([confirm(p.uploadId, sha256(PDF)), forged]);
+      if (confirmed.status === 200) {
+        const preview = await t
+          .http()
+          .get(`/api/v1/invoice-uploads/${p.uploadId}/preview-url`)
+          .set(auth())
+          .expect(200);
+        expect(await download(preview.body.url as string)).toBe(sha256(PDF));
+      } else {
+        // The forged bytes landed first and were what was checked: refused, and nothing is served. (s3rver
+        // writes an object in place, so the copy may even catch it half-written: SIZE_MISMATCH.)
+        expect(confirmed.status).toBe(422);
+        expect(['CHECKSUM_MISMATCH', 'SIZE_MISMATCH']).toContain(confirmed.body.code);
+        await t.http().get(`/api/v1/invoice-uploads/${p.uploadId}/preview-url`).set(auth()).expect(409);
+      }
+    }
   });
 
   it('refuses a wrong sha256 with 422 and deletes the object', async () => {
@@ -313,9 +421,10 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
 
   it('deletes a temporary upload and its object (204), then answers 404', async () => {
     const p = await uploaded();
-    expect(await storage().stat(p.s3Key)).not.toBeNull();
+    const key = await storedKey(p.uploadId);
+    expect(await storage().stat(key)).not.toBeNull();
     await t.http().delete(`/api/v1/invoice-uploads/${p.uploadId}`).set(auth()).expect(204);
-    expect(await storage().stat(p.s3Key)).toBeNull();
+    expect(await storage().stat(key)).toBeNull();
     await t.http().delete(`/api/v1/invoice-uploads/${p.uploadId}`).set(auth()).expect(404);
   });
 
@@ -327,6 +436,8 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
     const attached = await uploaded();
     const pr = await paymentRequest();
     await t.http().post(`/api/v1/${pr}/invoice/attach/${attached.uploadId}`).set(auth()).expect(200);
+    const confirmedKey = await storedKey(confirmed.uploadId);
+    const attachedKey = await storedKey(attached.uploadId);
     await db.query(
       `UPDATE invoice_uploads SET expires_at = now() - interval '1 minute' WHERE organization_id = $1 AND status <> 'attached'`,
       [org.id],
@@ -339,8 +450,8 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
     );
     expect(left.map((r) => r.id)).toEqual([attached.uploadId]);
     expect(await storage().stat(pending.s3Key)).toBeNull();
-    expect(await storage().stat(confirmed.s3Key)).toBeNull();
-    expect(await storage().stat(attached.s3Key)).not.toBeNull();
+    expect(await storage().stat(confirmedKey)).toBeNull();
+    expect(await storage().stat(attachedKey)).not.toBeNull();
     expect(await t.app.get(JobQueue).scheduleOf(UPLOADS_EXPIRE_JOB)).toBe(t.config.uploads.expiryCron);
   });
 
@@ -354,6 +465,7 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
       operation_date: '2021-06-18 20:21:00',
     };
     const p = await uploaded(PNG, 'image/png', 'scan.png');
+    const key = await storedKey(p.uploadId);
     const res = await t
       .http()
       .post('/invoice')
@@ -365,7 +477,7 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
     expect(Buffer.compare(file.body as Buffer, PNG)).toBe(0);
     // The upload was consumed.
     await t.http().get(`/api/v1/invoice-uploads/${p.uploadId}/preview-url`).set(auth()).expect(404);
-    expect(await storage().stat(p.s3Key)).toBeNull();
+    expect(await storage().stat(key)).toBeNull();
 
     const big = await uploaded(pngOfSize(1_048_577), 'image/png', 'big.png');
     const tooBig = await t
@@ -462,7 +574,7 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
         const { deleted } = await t.app.get(UploadExpiryService).collectOrphans();
         expect(deleted).toBeGreaterThanOrEqual(1);
         expect(await storage().stat(key)).toBeNull();
-        expect(await storage().stat(live.s3Key)).not.toBeNull();
+        expect(await storage().stat(await storedKey(live.uploadId))).not.toBeNull();
       });
     });
   }

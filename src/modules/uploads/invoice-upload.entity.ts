@@ -47,6 +47,10 @@ export class InvoiceUpload {
   @Column({ type: 'bigint' })
   size: string;
 
+  /**
+   * While pending, the key the presigned PUT writes to (the presign's s3Key); once confirmed, the checked
+   * copy's key, which no URL can write (uploads.service.ts confirm).
+   */
   @Index('UQ_invoice_uploads_s3_key', { unique: true })
   @Column({ name: 's3_key', type: 'varchar', length: 512 })
   s3Key: string;

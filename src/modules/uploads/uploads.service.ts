@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
@@ -99,6 +99,11 @@ export class UploadsService {
    * Checks what was uploaded: it exists, has the declared size, is an allowed type by its content
    * (matching the declared one) and hashes to `sha256`. A mismatch deletes the object. Confirming an
    * already confirmed upload with the same sha256 is harmless; concurrent confirms run one at a time.
+   *
+   * The presigned PUT stays valid until it expires (S3 cannot revoke it), so the checked file must not
+   * live where the URL writes: the store first copies the temporary key to a key of its own that no URL
+   * names, the checks run on that copy, and the row takes its key in the same transaction. The file is
+   * then exactly what was hashed, whatever is PUT to the URL during or after the confirm.
    */
   async confirm(
     organizationId: string,
@@ -106,27 +111,39 @@ export class UploadsService {
     sha256: string,
   ): Promise<{ alreadyConfirmed: boolean }> {
     const expected = sha256.toLowerCase();
-    return this.dataSource.transaction(async (manager) => {
+    const outcome = await this.dataSource.transaction(async (manager) => {
       const upload = await this.lock(manager, organizationId, uploadId);
       if (upload.status !== 'pending') {
         if (upload.sha256 !== expected) throw checksumDiffers();
-        return { alreadyConfirmed: true };
+        return { alreadyConfirmed: true, temporaryKey: null };
       }
-      const object = await this.storage.stat(upload.s3Key);
-      if (!object) throw notUploadedYet();
-      const problem = await this.inspect(upload, object.size, expected);
+      const temporaryKey = upload.s3Key;
+      const key = await this.snapshot(temporaryKey);
+      let problem: { code: string; message: string } | null;
+      try {
+        problem = await this.inspect(upload, key, expected);
+      } catch (e) {
+        await this.removeObject(key);
+        throw e;
+      }
       if (problem) {
-        await this.storage.delete(upload.s3Key);
+        await this.storage.delete(key);
+        await this.storage.delete(temporaryKey);
         throw uploadRejected(problem.code, problem.message);
       }
+      upload.s3Key = key;
       upload.status = 'confirmed';
       upload.sha256 = expected;
       upload.contentType = upload.declaredType;
       upload.confirmedAt = new Date();
       upload.expiresAt = this.retentionEnd();
       await manager.getRepository(InvoiceUpload).save(upload);
-      return { alreadyConfirmed: false };
+      return { alreadyConfirmed: false, temporaryKey };
     });
+    // Only once the row names the copy; if this fails, nothing names the temporary key and the orphan
+    // collector removes it.
+    if (outcome.temporaryKey) await this.removeObject(outcome.temporaryKey);
+    return { alreadyConfirmed: outcome.alreadyConfirmed };
   }
 
   async previewUrl(organizationId: string, uploadId: string): Promise<FileUrl> {
@@ -220,18 +237,32 @@ export class UploadsService {
     await this.removeObject(upload.s3Key);
   }
 
+  /** Copies what the URL wrote to a new key beside it that no URL names (see confirm). */
+  private async snapshot(temporaryKey: string): Promise<string> {
+    const slash = temporaryKey.lastIndexOf('/');
+    const key = `${temporaryKey.slice(0, slash)}/confirmed-${randomBytes(8).toString('hex')}${temporaryKey.slice(slash)}`;
+    try {
+      await this.storage.copy(temporaryKey, key);
+    } catch (e) {
+      if (e instanceof StorageObjectNotFound) throw notUploadedYet();
+      throw e;
+    }
+    return key;
+  }
+
   private async inspect(
     upload: InvoiceUpload,
-    actualSize: number,
+    key: string,
     expectedSha256: string,
   ): Promise<{ code: string; message: string } | null> {
+    const actualSize = (await this.storage.stat(key))?.size;
     if (actualSize !== Number(upload.size)) {
       return {
         code: 'SIZE_MISMATCH',
-        message: `The file has ${actualSize} bytes, ${upload.size} were declared`,
+        message: `The file has ${actualSize ?? 0} bytes, ${upload.size} were declared`,
       };
     }
-    const head = await this.storage.read(upload.s3Key, { start: 0, end: SNIFF_BYTES - 1 });
+    const head = await this.storage.read(key, { start: 0, end: SNIFF_BYTES - 1 });
     const headBytes: Buffer[] = [];
     for await (const chunk of head.stream) headBytes.push(chunk as Buffer);
     const sniffed = await sniffType(Buffer.concat(headBytes));
@@ -242,7 +273,7 @@ export class UploadsService {
       };
     }
     const hash = createHash('sha256');
-    const { stream } = await this.storage.read(upload.s3Key);
+    const { stream } = await this.storage.read(key);
     for await (const chunk of stream) hash.update(chunk as Buffer);
     if (hash.digest('hex') !== expectedSha256) {
       return { code: 'CHECKSUM_MISMATCH', message: 'The file does not hash to the sha256 given' };

@@ -45,7 +45,11 @@ export class PresignedUploadDto {
   @ApiProperty({ type: [String], example: UPLOAD_ALLOWED_TYPES })
   allowedTypes: string[];
 
-  @ApiProperty({ example: 'uploads/9b2e…/4f1c…/facture-042.pdf' })
+  @ApiProperty({
+    example: 'uploads/9b2e…/4f1c…/facture-042.pdf',
+    description:
+      'The bucket key the URL writes to. Confirm keeps a checked copy under another key, so nothing PUT here afterwards changes the confirmed file',
+  })
   s3Key: string;
 }
 
