@@ -77,7 +77,7 @@ describe('parseCamt053Statement', () => {
   });
 
   it('refuses malformed XML, other camt messages, and entity bombs', () => {
-    expect(() => parseCamt053Statement('<Document><BkToCstmrStmt>')).toThrow(/not well-formed/);
+    expect(() => parseCamt053Statement('<Document><BkToCstmrStmt>')).toThrow(/cut short/);
     expect(() =>
       parseCamt053Statement('<?xml version="1.0"?><Document><BkToCstmrAcctRpt/></Document>'),
     ).toThrow(/not a camt.053.*found BkToCstmrAcctRpt/);
@@ -93,5 +93,23 @@ describe('parseCamt053Statement', () => {
         '<Ntry><Sts>BOOK</Sts><Amt>1</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2024-06-03</Dt></BookgDt><AddtlNtryInf>&b;</AddtlNtryInf></Ntry>',
       ).replace('<?xml version="1.0"?>', '');
     expect(parseCamt053Statement(nested).lines[0].label.length).toBeLessThan(10);
+  });
+
+  it.each([
+    ['cut inside an entry', (f: string) => f.slice(0, 2000), /cut short/],
+    ['cut before </Document>', (f: string) => f.slice(0, f.indexOf('</Document>')), /cut short/],
+    ['a mismatched closing tag', (f: string) => f.replace('<Sts>BOOK</Sts>', '<Sts>BOOK</Sts2>'), /line 31/],
+    ['a cut tag', (f: string) => f.slice(0, 1500) + '<Am', /not well-formed XML/],
+    ['text after the document', (f: string) => `${f}junk`, /not well-formed XML/],
+  ])('refuses a damaged file (%s) saying so, without the parser internals', (_name, damage, says) => {
+    let message = '';
+    try {
+      parseCamt053Statement(damage(fixture('bank.camt053.xml')));
+    } catch (e) {
+      expect(e).toBeInstanceOf(StatementParseError);
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(says);
+    expect(message).not.toMatch(/\[|BkToCstmrStmt|Invalid '|Sts2|RltdP|Extra text/);
   });
 });

@@ -38,14 +38,12 @@ type XmlNode = Record<string, unknown>;
  */
 export function parseCamt053Statement(text: string): ParsedStatement {
   const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new StatementParseError(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  }
+  if (valid !== true) throw notWellFormed(text, valid.err);
   let document: XmlNode;
   try {
     document = parser.parse(text) as XmlNode;
-  } catch (e) {
-    throw new StatementParseError(`the XML cannot be read: ${(e as Error).message}`);
+  } catch {
+    throw new StatementParseError('the XML cannot be read: it is damaged or declares too many entities');
   }
   const root = node(document.Document);
   const statementRoot = node(root?.BkToCstmrStmt);
@@ -112,6 +110,26 @@ export function parseCamt053Statement(text: string): ParsedStatement {
     }
   }
   return { lines, rejections, accounts };
+}
+
+/**
+ * The validator's own messages quote its stack of open elements and the tags it choked on; a person
+ * needs to know the file is damaged and where, so only the line (and column) is kept. Elements still
+ * open at the end mean the file was cut: the validator then points at line 1, so the end is named instead.
+ */
+function notWellFormed(text: string, err: { code: string; msg: string; line: number; col: number }) {
+  const unclosed = /^Invalid '\[/.test(err.msg) || /^Unclosed tag/.test(err.msg);
+  if (unclosed) {
+    const lastLine = text.trimEnd().split('\n').length;
+    return new StatementParseError(
+      `the file ends at line ${lastLine} before its elements are closed: it was cut short or damaged`,
+      { line: lastLine },
+    );
+  }
+  return new StatementParseError(
+    `not well-formed XML at line ${err.line}, column ${err.col}: the file is damaged or cut short`,
+    { line: err.line, column: err.col },
+  );
 }
 
 function signedAmount(entry: XmlNode): { value: string } | { code: Rejection['code']; message: string } {
