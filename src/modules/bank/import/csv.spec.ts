@@ -119,6 +119,90 @@ describe('parseCsvStatement', () => {
   });
 });
 
+describe('parseCsvStatement never reads an amount from the wrong column', () => {
+  it('rejects a line whose number of fields differs from the header, with its line and why', () => {
+    const csv = [
+      'Date,Description,Amount',
+      '2026-03-13,GOOD,-12.00',
+      '2026-03-14,UNQUOTED THOUSANDS,-1,234.00',
+      '2026-03-15,"QUOTED, FINE","-1,234.00"',
+      '2026-03-16,TOO FEW',
+      '2026-03-17,TRAILING DELIMITER,-3.00,',
+    ].join('\n');
+    const { lines, rejections } = parseCsvStatement(csv);
+    expect(lines.map((l) => [l.line, l.amount])).toEqual([
+      [2, '-12.00'],
+      [4, '-1234.00'],
+      [6, '-3.00'],
+    ]);
+    expect(rejections).toEqual([
+      {
+        line: 3,
+        code: 'FIELD_COUNT',
+        message:
+          '4 fields where the header has 3 (a delimiter inside an unquoted value, such as "1,234.00"?)',
+      },
+      {
+        line: 5,
+        code: 'FIELD_COUNT',
+        message:
+          '2 fields where the header has 3 (a delimiter inside an unquoted value, such as "1,234.00"?)',
+      },
+    ]);
+  });
+
+  it('refuses an amount that looks cut at its thousands separator even when the count fits', () => {
+    const csv = [
+      'Date,Description,Amount,Balance',
+      '2026-03-13,GOOD,-12.00,1000.00',
+      '2026-03-14,UNQUOTED THOUSANDS,-1,234.00',
+      '2026-03-15,GOOD,-8.00,',
+    ].join('\n');
+    const { lines, rejections } = parseCsvStatement(csv);
+    expect(lines.map((l) => l.amount)).toEqual(['-12.00', '-8.00']);
+    expect(rejections).toEqual([
+      {
+        line: 3,
+        code: 'INVALID_AMOUNT',
+        message: '"-1" then "234.00": an amount cut at its thousands separator? Quote it',
+      },
+    ]);
+  });
+
+  it.each([
+    [';', ',', '1 234,56', '-1234.56'],
+    [';', ',', '1.234,56', '-1234.56'],
+    [';', ',', '1\u202f234,56', '-1234.56'],
+    [',', '.', '"1,234.56"', '-1234.56'],
+    ['\t', '.', '1,234.56', '-1234.56'],
+    ['\t', ',', '1.234,56', '-1234.56'],
+    [';', '.', "1'234.56", '-1234.56'],
+  ])('reads "%s"-separated %s-decimal %s as %s', (delimiter, decimal, written, amount) => {
+    const d = delimiter;
+    const csv = [`Date${d}Libellé${d}Débit${d}Crédit`, `01/03/2024${d}X${d}${written}${d}`];
+    const { lines, rejections } = parseCsvStatement(csv.join('\n'), {
+      decimalSeparator: decimal as ',' | '.',
+    });
+    expect(rejections).toEqual([]);
+    expect(lines.map((l) => l.amount)).toEqual([amount]);
+  });
+
+  it.each([
+    ['1.234,56', '.'],
+    ['1,234.56', ','],
+    ['12.34,5', ','],
+    ['1,5', '.'],
+    ['1.2.3', ','],
+    ['1 23,45', ','],
+  ])('refuses %s with %s as decimal separator rather than guess', (written, decimal) => {
+    const { lines, rejections } = parseCsvStatement(`Date;Libellé;Montant\n01/03/2024;X;${written}\n`, {
+      decimalSeparator: decimal as ',' | '.',
+    });
+    expect(lines).toEqual([]);
+    expect(rejections.map((r) => r.code)).toEqual(['INVALID_AMOUNT']);
+  });
+});
+
 describe('detectDelimiter', () => {
   it('counts delimiters outside quotes only', () => {
     expect(detectDelimiter('a;b;c\n1;"2,5";3\n')).toBe(';');

@@ -45,6 +45,7 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
   const { columns, firstDataRow } = locateColumns(rows, options.columns ?? {});
 
   const data = rows.slice(firstDataRow).filter((r) => r.cells.some((c) => c !== ''));
+  const fits = fieldCount(firstDataRow > 0 ? rows[firstDataRow - 1].cells : null, data);
   const cell = (row: Row, index: number | undefined) =>
     index === undefined ? '' : (row.cells[index] ?? '').trim();
   const dateOrder = options.dateFormat ?? detectDateOrder(data.map((r) => cell(r, columns.date)));
@@ -54,12 +55,35 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
     cell(r, columns.credit),
   ]);
   const decimal = options.decimalSeparator ?? detectDecimalSeparator(amountCells, delimiter);
+  const amountColumns = [columns.amount, columns.debit, columns.credit].filter((c) => c !== undefined);
+  // Whether this file writes its amounts with decimals: then a bare "-1" before a "234.00" was cut.
+  const withDecimals = amountCells.filter((c) => c !== '');
+  const amountsHaveDecimals =
+    withDecimals.filter((c) => c.includes(decimal)).length * 2 > withDecimals.length;
 
   const lines: StatementLine[] = [];
   const rejections: Rejection[] = [];
   for (const row of data) {
     const reject = (code: Rejection['code'], message: string) =>
       rejections.push({ line: row.line, code, message });
+    const width = fits(row.cells);
+    if (width !== null) {
+      const hint = delimiter === ',' ? ', such as "1,234.00"' : '';
+      reject(
+        'FIELD_COUNT',
+        `${row.cells.length} fields where the header has ${width} (a delimiter inside an unquoted value${hint}?)`,
+      );
+      continue;
+    }
+    const cut =
+      delimiter === decimalGrouping(decimal) && amountsHaveDecimals ? cutAmount(row, amountColumns) : null;
+    if (cut) {
+      reject(
+        'INVALID_AMOUNT',
+        `"${cut[0]}" then "${cut[1]}": an amount cut at its thousands separator? Quote it`,
+      );
+      continue;
+    }
     const rawDate = cell(row, columns.date);
     const date = parseCsvDate(rawDate, dateOrder);
     if (!date) {
@@ -93,6 +117,44 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
   return { lines, rejections, accounts: [] };
 }
 
+/**
+ * Checks each data row's number of fields against the header's (or, with no header, the most common
+ * one): an unquoted delimiter inside a value shifts every column after it, so that row's amount would be
+ * read from the wrong column. A trailing delimiter (empty cells past the header's) and empty header cells
+ * at the end are tolerated. Returns, per row, null when it fits, else the expected number.
+ */
+function fieldCount(header: string[] | null, data: Row[]): (cells: string[]) => number | null {
+  let width: number;
+  if (header) {
+    width = header.length;
+  } else {
+    const counts = new Map<number, number>();
+    for (const r of data) counts.set(r.cells.length, (counts.get(r.cells.length) ?? 0) + 1);
+    width = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
+  }
+  let named = width;
+  while (header && named > 0 && header[named - 1] === '') named--;
+  return (cells) => (cells.length >= named && cells.slice(width).every((c) => c === '') ? null : named);
+}
+
+function decimalGrouping(decimal: DecimalSeparator): string {
+  return decimal === ',' ? '.' : ',';
+}
+
+/**
+ * `-1,234.00` unquoted in a comma-separated file, where the field count happens to fit (an empty column
+ * swallowed the extra field): the amount cell is 1 to 3 digits and the next cell 3 digits with decimals.
+ * Returns the two cells, or null.
+ */
+function cutAmount(row: Row, amountColumns: number[]): [string, string] | null {
+  for (const c of amountColumns) {
+    const head = row.cells[c] ?? '';
+    const tail = row.cells[c + 1] ?? '';
+    if (/^[-+(]?\d{1,3}$/.test(head) && /^\d{3}[.,]\d{1,2}\)?-?$/.test(tail)) return [head, tail];
+  }
+  return null;
+}
+
 interface Row {
   cells: string[];
   /** 1-based line of the file where the record starts. */
@@ -116,7 +178,19 @@ function readRecords(text: string, delimiter: string): Row[] {
       line: info.lines - (record.join('').match(/\n/g)?.length ?? 0),
     }));
   } catch (e) {
-    throw new StatementParseError((e as Error).message);
+    // csv-parse's messages name its options ("relax_quotes", "max_record_size"); keep the line and gist.
+    const error = e as Error & { code?: string; lines?: number };
+    const at = error.lines ? ` at line ${error.lines}` : '';
+    const why =
+      error.code === 'CSV_MAX_RECORD_SIZE'
+        ? `a record${at} is longer than ${MAX_RECORD_BYTES} bytes`
+        : error.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? `a quote opened${at} is never closed`
+          : `malformed CSV${at}`;
+    throw new StatementParseError(
+      `${why}: the file is damaged or cut short`,
+      error.lines ? { line: error.lines } : undefined,
+    );
   }
 }
 

@@ -36,6 +36,7 @@ export type RejectionCode =
   | 'MISSING_AMOUNT'
   | 'ZERO_AMOUNT'
   | 'DEBIT_AND_CREDIT'
+  | 'FIELD_COUNT'
   | 'NOT_BOOKED'
   | 'OTHER_CURRENCY'
   | 'OTHER_ACCOUNT';
