@@ -7,11 +7,12 @@ import {
   type ParsedStatement,
   type Rejection,
   type StatementAccount,
+  type StatementBalances,
   type StatementLine,
 } from './statement.js';
 
 /** Elements that may repeat, read as arrays even when there is one. */
-const REPEATED = new Set(['Stmt', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd']);
+const REPEATED = new Set(['Stmt', 'Bal', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd']);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -57,6 +58,7 @@ export function parseCamt053Statement(text: string): ParsedStatement {
   const lines: StatementLine[] = [];
   const rejections: Rejection[] = [];
   const accounts: StatementAccount[] = [];
+  const balances: StatementBalances[] = [];
 
   for (const statement of nodes(statementRoot.Stmt)) {
     const acct = node(statement.Acct);
@@ -67,6 +69,8 @@ export function parseCamt053Statement(text: string): ParsedStatement {
         number: textOf(node(id?.Othr)?.Id) ?? null,
         currency: textOf(acct?.Ccy)?.toUpperCase() ?? null,
       }) - 1;
+    const stated = statedBalances(statement, lineOf);
+    if (stated.opening !== null || stated.closing !== null) balances.push({ account, ...stated });
     for (const entry of nodes(statement.Ntry)) {
       const line = lineOf(entry);
       const reject = (code: Rejection['code'], message: string) => rejections.push({ line, code, message });
@@ -109,7 +113,28 @@ export function parseCamt053Statement(text: string): ParsedStatement {
       });
     }
   }
-  return { lines, rejections, accounts };
+  return { lines, rejections, accounts, balances };
+}
+
+/**
+ * The statement's booked balances: OPBD (opening booked) or, when absent, PRCD (the previous statement's
+ * closing), and CLBD (closing booked). Interim and available balances (ITBD, CLAV...) are not checked.
+ */
+function statedBalances(
+  statement: XmlNode,
+  lineOf: (element: XmlNode) => number,
+): { opening: string | null; closing: string | null } {
+  const byType = new Map<string, string>();
+  for (const bal of nodes(statement.Bal)) {
+    const type = textOf(node(node(bal.Tp)?.CdOrPrtry)?.Cd);
+    if (!type || byType.has(type)) continue;
+    const amount = signedAmount(bal);
+    if ('code' in amount && amount.code !== 'ZERO_AMOUNT') {
+      throw new StatementParseError(`the ${type} balance at line ${lineOf(bal)}: ${amount.message}`);
+    }
+    byType.set(type, 'code' in amount ? '0.00' : amount.value);
+  }
+  return { opening: byType.get('OPBD') ?? byType.get('PRCD') ?? null, closing: byType.get('CLBD') ?? null };
 }
 
 /**

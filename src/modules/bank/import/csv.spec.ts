@@ -203,6 +203,60 @@ describe('parseCsvStatement never reads an amount from the wrong column', () => 
   });
 });
 
+describe('parseCsvStatement balances', () => {
+  it('reads a stated balance: "Solde au" dated after the lines is the closing one', () => {
+    expect(parseCsvStatement(fixture('fr-bank.csv')).balances).toEqual([
+      { account: null, opening: null, closing: '12345.67' },
+    ]);
+  });
+
+  it('reads opening and closing lines, above or below the lines, and does not reject them', () => {
+    const csv = [
+      'Date;Libellé;Débit;Crédit',
+      ';Ancien solde;;1 000,00',
+      '02/01/2024;A;85,40;',
+      '03/01/2024;B;;20,00',
+      ';Nouveau solde;;934,60',
+    ].join('\n');
+    const { lines, rejections, balances } = parseCsvStatement(csv);
+    expect(rejections).toEqual([]);
+    expect(lines).toHaveLength(2);
+    expect(balances).toEqual([{ account: null, opening: '1000.00', closing: '934.60' }]);
+    const overdrawn = 'Date;Libellé;Débit;Crédit\nSolde initial;;12,00;\n02/01/2024;A;1,00;\n';
+    expect(parseCsvStatement(overdrawn).balances).toEqual([
+      { account: null, opening: '-12.00', closing: null },
+    ]);
+    const datedBefore = 'Solde au 31/12/2023;;5,00\nDate;Libellé;Montant\n02/01/2024;A;-1,00\n';
+    expect(parseCsvStatement(datedBefore).balances).toEqual([
+      { account: null, opening: '5.00', closing: null },
+    ]);
+  });
+
+  it('reads a running balance column, oldest or newest first', () => {
+    expect(parseCsvStatement(fixture('en-bank.csv')).balances).toEqual([
+      { account: null, opening: '9000.00', closing: '11994.44' },
+    ]);
+    const newestFirst = [
+      'Date,Description,Amount,Balance',
+      '2024-02-03,C,-5.00,95.00',
+      '2024-02-02,B,-10.00,100.00',
+      '2024-02-01,A,10.00,110.00',
+    ].join('\n');
+    expect(parseCsvStatement(newestFirst).balances).toEqual([
+      { account: null, opening: '100.00', closing: '95.00' },
+    ]);
+    const sameDayNewestFirst = [
+      'Date,Description,Amount,Balance',
+      '2024-02-01,B,-10.00,90.00',
+      '2024-02-01,A,-20.00,100.00',
+    ].join('\n');
+    expect(parseCsvStatement(sameDayNewestFirst).balances).toEqual([
+      { account: null, opening: '120.00', closing: '90.00' },
+    ]);
+    expect(parseCsvStatement('Date;Libellé;Montant\n01/01/2024;A;-1,00\n').balances).toEqual([]);
+  });
+});
+
 describe('detectDelimiter', () => {
   it('counts delimiters outside quotes only', () => {
     expect(detectDelimiter('a;b;c\n1;"2,5";3\n')).toBe(';');
@@ -231,8 +285,9 @@ describe('roleOfHeader', () => {
     ['Débit euros', 'debit'],
     ['Crédit', 'credit'],
     ['Paid in', 'credit'],
-    ['Solde', null],
-    ['Balance', null],
+    ['Solde', 'balance'],
+    ['Balance', 'balance'],
+    ['Catégorie', null],
   ])('%s → %s', (header, role) => {
     expect(roleOfHeader(header)).toBe(role);
   });

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { csvBalances, readBalanceRow, type BalanceRow } from './csv-balances.js';
 import {
   detectDateOrder,
   detectDecimalSeparator,
@@ -18,7 +19,7 @@ import {
 export const CSV_DELIMITERS = [';', ',', '\t', '|'] as const;
 export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
-export const CSV_ROLES = ['date', 'valueDate', 'label', 'amount', 'debit', 'credit'] as const;
+export const CSV_ROLES = ['date', 'valueDate', 'label', 'amount', 'debit', 'credit', 'balance'] as const;
 export type CsvRole = (typeof CSV_ROLES)[number];
 
 export interface CsvOptions {
@@ -54,7 +55,22 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
     cell(r, columns.debit),
     cell(r, columns.credit),
   ]);
-  const decimal = options.decimalSeparator ?? detectDecimalSeparator(amountCells, delimiter);
+  const decimal =
+    options.decimalSeparator ??
+    detectDecimalSeparator([...amountCells, ...data.map((r) => cell(r, columns.balance))], delimiter);
+  const balanceRow = (cells: string[], preamble: boolean) =>
+    readBalanceRow(cells, {
+      decimal,
+      dateOrder,
+      debitColumn: columns.debit,
+      normalize: normalizeHeader,
+      preamble,
+    });
+  const stated = rows
+    .slice(0, Math.max(0, firstDataRow - 1))
+    .map((r) => balanceRow(r.cells, true))
+    .filter((b) => b !== null);
+  const balanceRows: BalanceRow[] = [];
   const amountColumns = [columns.amount, columns.debit, columns.credit].filter((c) => c !== undefined);
   // Whether this file writes its amounts with decimals: then a bare "-1" before a "234.00" was cut.
   const withDecimals = amountCells.filter((c) => c !== '');
@@ -66,8 +82,16 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
   for (const row of data) {
     const reject = (code: Rejection['code'], message: string) =>
       rejections.push({ line: row.line, code, message });
+    const date = parseCsvDate(cell(row, columns.date), dateOrder);
+    const statedHere = date === null ? balanceRow(row.cells, false) : null;
+    if (statedHere) {
+      stated.push(statedHere);
+      continue;
+    }
     const width = fits(row.cells);
     if (width !== null) {
+      // Its cells are shifted: not even its date can be trusted.
+      balanceRows.push({ date: null, amount: null, balance: null });
       const hint = delimiter === ',' ? ', such as "1,234.00"' : '';
       reject(
         'FIELD_COUNT',
@@ -78,16 +102,23 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
     const cut =
       delimiter === decimalGrouping(decimal) && amountsHaveDecimals ? cutAmount(row, amountColumns) : null;
     if (cut) {
+      balanceRows.push({ date, amount: null, balance: null });
       reject(
         'INVALID_AMOUNT',
         `"${cut[0]}" then "${cut[1]}": an amount cut at its thousands separator? Quote it`,
       );
       continue;
     }
-    const rawDate = cell(row, columns.date);
-    const date = parseCsvDate(rawDate, dateOrder);
+    const rawBalance = cell(row, columns.balance);
+    const balance = rawBalance === '' ? null : parseCsvAmount(rawBalance, decimal);
+    const balanceRowOf = (amount: string | null) => ({
+      date,
+      amount,
+      balance: balance && 'value' in balance ? balance.value : null,
+    });
     if (!date) {
-      reject('INVALID_DATE', `"${rawDate}" is not a ${dateOrder} date`);
+      balanceRows.push(balanceRowOf(null));
+      reject('INVALID_DATE', `"${cell(row, columns.date)}" is not a ${dateOrder} date`);
       continue;
     }
     const amount = readAmount(
@@ -99,6 +130,7 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
         split: columns.amount === undefined,
       },
     );
+    balanceRows.push(balanceRowOf('code' in amount ? null : amount.value));
     if ('code' in amount) {
       reject(amount.code, amount.message);
       continue;
@@ -114,7 +146,9 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
       account: null,
     });
   }
-  return { lines, rejections, accounts: [] };
+  const { opening, closing } = csvBalances(balanceRows, stated);
+  const balances = opening !== null || closing !== null ? [{ account: null, opening, closing }] : [];
+  return { lines, rejections, accounts: [], balances };
 }
 
 /**
@@ -239,6 +273,8 @@ interface Columns {
   amount?: number;
   debit?: number;
   credit?: number;
+  /** A running balance, to check the lines against. */
+  balance?: number;
 }
 
 /** Header names, compared without case, accents or punctuation. */
@@ -252,7 +288,7 @@ export function normalizeHeader(name: string): string {
     .trim();
 }
 
-/** Which role a header name plays, in French or English; null for columns of no use (balance, category). */
+/** Which role a header name plays, in French or English; null for columns of no use (category...). */
 export function roleOfHeader(name: string): CsvRole | 'detail' | null {
   const n = normalizeHeader(name);
   const starts = (...prefixes: string[]) => prefixes.some((p) => n === p || n.startsWith(`${p} `));
@@ -276,6 +312,7 @@ export function roleOfHeader(name: string): CsvRole | 'detail' | null {
   if (starts('credit', 'credits', 'deposit', 'deposits', 'paid in', 'money in', 'entree', 'entrees'))
     return 'credit';
   if (starts('montant', 'amount', 'somme', 'transaction amount')) return 'amount';
+  if (starts('solde', 'balance', 'running balance', 'nouveau solde')) return 'balance';
   if (
     starts(
       'libelle',
@@ -359,6 +396,7 @@ function columnsFromHeader(cells: string[], given: Partial<Record<CsvRole, strin
     date: roles.date,
     valueDate: roles.valueDate,
     label: [...(roles.label === undefined ? [] : [roles.label]), ...details],
+    balance: roles.balance,
     ...(hasAmount ? { amount: roles.amount } : { debit: roles.debit, credit: roles.credit }),
   };
 }
@@ -379,6 +417,7 @@ function columnsFromNumbers(given: Partial<Record<CsvRole, string>>): Columns | 
     date,
     valueDate: index('valueDate'),
     label: label === undefined ? [] : [label],
+    balance: index('balance'),
     ...(amount !== undefined ? { amount } : { debit, credit }),
   };
 }

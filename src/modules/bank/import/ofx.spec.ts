@@ -88,6 +88,24 @@ describe('readOfxTree', () => {
   });
 });
 
+describe('parseOfxStatement balances', () => {
+  it('reads LEDGERBAL as the closing balance; OFX states no opening', () => {
+    expect(parseOfxStatement(fixture('bank-v1.ofx')).balances).toEqual([
+      { account: 0, opening: null, closing: '8515.10' },
+    ]);
+    expect(parseOfxStatement(fixture('bank-v2.ofx')).balances).toEqual([
+      { account: 0, opening: null, closing: '9255.11' },
+    ]);
+    const noBalance = '<OFX><STMTRS><CURDEF>EUR<BANKTRANLIST></BANKTRANLIST></STMTRS></OFX>';
+    expect(parseOfxStatement(noBalance).balances).toEqual([]);
+    const badBalance = noBalance.replace(
+      '</STMTRS>',
+      '<LEDGERBAL><BALAMT>12,3,4<DTASOF>20240101</LEDGERBAL></STMTRS>',
+    );
+    expect(() => parseOfxStatement(badBalance)).toThrow(/LEDGERBAL/);
+  });
+});
+
 describe('parseOfxStatement on truncated or malformed files', () => {
   const v1 = fixture('bank-v1.ofx');
   const v2 = fixture('bank-v2.ofx');

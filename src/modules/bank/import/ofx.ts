@@ -6,6 +6,7 @@ import {
   type ParsedStatement,
   type Rejection,
   type StatementAccount,
+  type StatementBalances,
   type StatementLine,
 } from './statement.js';
 
@@ -27,10 +28,13 @@ export function parseOfxStatement(text: string): ParsedStatement {
   const lines: StatementLine[] = [];
   const rejections: Rejection[] = [];
   const accounts: StatementAccount[] = [];
+  const balances: StatementBalances[] = [];
   for (const statement of statements) {
     const from = child(statement, 'BANKACCTFROM') ?? child(statement, 'CCACCTFROM');
     const currency = leaf(statement, 'CURDEF')?.toUpperCase() ?? null;
     const account = accounts.push({ iban: null, number: from ? leaf(from, 'ACCTID') : null, currency }) - 1;
+    const closing = ledgerBalance(statement);
+    if (closing !== null) balances.push({ account, opening: null, closing });
     const transactions = child(statement, 'BANKTRANLIST')?.children.filter((c) => c.name === 'STMTTRN') ?? [];
     for (const trn of transactions) {
       requireOnce(trn, ['DTPOSTED', 'TRNAMT', 'FITID']);
@@ -70,7 +74,23 @@ export function parseOfxStatement(text: string): ParsedStatement {
       });
     }
   }
-  return { lines, rejections, accounts };
+  return { lines, rejections, accounts, balances };
+}
+
+/**
+ * LEDGERBAL is the booked balance at DTASOF, the end of the statement: its closing balance. OFX states
+ * no opening balance (AVAILBAL is what may be spent, not a booked balance), so an OFX import reports its
+ * closing balance and checks nothing.
+ */
+function ledgerBalance(statement: OfxNode): string | null {
+  const ledger = child(statement, 'LEDGERBAL');
+  if (!ledger) return null;
+  const raw = leaf(ledger, 'BALAMT');
+  const amount = parseMachineAmount(raw ?? '');
+  if ('problem' in amount) {
+    throw new StatementParseError(`<LEDGERBAL> at line ${ledger.line}: BALAMT ${amount.problem}`);
+  }
+  return amount.value;
 }
 
 /**
