@@ -147,6 +147,15 @@ describe('parseOfxStatement on truncated or malformed files', () => {
     );
   });
 
+  it('gives the line in details, and takes a DOS end-of-file mark after </OFX> as nothing', () => {
+    try {
+      parseOfxStatement(cutAfter(v1, '<TRNAMT>2400.00'));
+    } catch (e) {
+      expect((e as StatementParseError).details).toEqual({ line: 49 });
+    }
+    expect(parseOfxStatement(`${v1}\u001a`).lines).toHaveLength(4);
+  });
+
   it('still reads empty SGML leaves, which some banks write', () => {
     const ofx = v1.replace('<MEMO>COTISATIONS FEVRIER', '<MEMO>');
     const { lines } = parseOfxStatement(ofx);

@@ -88,7 +88,9 @@ function ledgerBalance(statement: OfxNode): string | null {
   const raw = leaf(ledger, 'BALAMT');
   const amount = parseMachineAmount(raw ?? '');
   if ('problem' in amount) {
-    throw new StatementParseError(`<LEDGERBAL> at line ${ledger.line}: BALAMT ${amount.problem}`);
+    throw new StatementParseError(`<LEDGERBAL> at line ${ledger.line}: BALAMT ${amount.problem}`, {
+      line: ledger.line,
+    });
   }
   return amount.value;
 }
@@ -101,10 +103,12 @@ function requireOnce(trn: OfxNode, names: string[]): void {
   for (const name of names) {
     const found = trn.children.filter((c) => c.name === name);
     if (found.length === 0 || !found[0].value) {
-      throw new StatementParseError(`<STMTTRN> at line ${trn.line} has no ${name}`);
+      throw new StatementParseError(`<STMTTRN> at line ${trn.line} has no ${name}`, { line: trn.line });
     }
     if (found.length > 1) {
-      throw new StatementParseError(`<STMTTRN> at line ${trn.line} has ${found.length} ${name}`);
+      throw new StatementParseError(`<STMTTRN> at line ${trn.line} has ${found.length} ${name}`, {
+        line: trn.line,
+      });
     }
   }
 }
@@ -182,24 +186,28 @@ export function readOfxTree(text: string): OfxNode {
     if (text.startsWith('<!--', lt) || text.startsWith('<?', lt) || text.startsWith('<!', lt)) {
       const end = text.startsWith('<!--', lt) ? '-->' : '>';
       const past = text.indexOf(end, lt);
-      if (past < 0) throw new StatementParseError(`the file ends inside a comment opened at line ${line}`);
+      if (past < 0)
+        throw new StatementParseError(`the file ends inside a comment opened at line ${line}`, {
+          line: line,
+        });
       i = past + end.length;
       line += countNewlines(text, lt, i);
       continue;
     }
     const gt = text.indexOf('>', lt);
-    if (gt < 0) throw new StatementParseError(`the file ends inside a tag at line ${line}`);
+    if (gt < 0) throw new StatementParseError(`the file ends inside a tag at line ${line}`, { line });
     let tag = text.slice(lt + 1, gt).trim();
     const closing = tag.startsWith('/');
     const selfClosing = !closing && tag.endsWith('/');
     tag = tag.replace(/^\//, '').replace(/\/$/, '').trim();
-    if (!NAME.test(tag)) throw new StatementParseError(`invalid tag <${tag.slice(0, 40)}> at line ${line}`);
+    if (!NAME.test(tag))
+      throw new StatementParseError(`invalid tag <${tag.slice(0, 40)}> at line ${line}`, { line });
     const name = tag.toUpperCase();
     const textEnd = nextTag(text, gt + 1);
     const content = text.slice(gt + 1, textEnd);
     const current = stack[stack.length - 1];
     if (current === root && root.children.length > 0 && !closing) {
-      throw new StatementParseError(`<${name}> at line ${line} comes after </OFX>`);
+      throw new StatementParseError(`<${name}> at line ${line} comes after </OFX>`, { line });
     }
 
     if (closing) {
@@ -214,7 +222,9 @@ export function readOfxTree(text: string): OfxNode {
       lastLeaf = null;
     } else if (content.trim() !== '') {
       if (AGGREGATES.has(name)) {
-        throw new StatementParseError(`<${name}> at line ${line} holds text instead of elements`);
+        throw new StatementParseError(`<${name}> at line ${line} holds text instead of elements`, {
+          line: line,
+        });
       }
       lastLeaf = { name, value: decodeEntities(content.trim()), children: [], line };
       current.children.push(lastLeaf);
@@ -225,8 +235,9 @@ export function readOfxTree(text: string): OfxNode {
       if (stack.length > MAX_DEPTH) throw new StatementParseError('elements nested too deeply');
       lastLeaf = null;
     }
-    if ((closing || selfClosing) && content.trim() !== '') {
-      throw new StatementParseError(`unexpected text after </${name}> at line ${line}`);
+    // eslint-disable-next-line no-control-regex
+    if ((closing || selfClosing) && content.replace(/[\s\u0000-\u001f]+/g, '') !== '') {
+      throw new StatementParseError(`unexpected text after </${name}> at line ${line}`, { line });
     }
     line += countNewlines(text, lt, textEnd);
     i = textEnd;
@@ -235,6 +246,7 @@ export function readOfxTree(text: string): OfxNode {
     const open = [...stack].reverse().find((n) => AGGREGATES.has(n.name)) ?? stack[stack.length - 1];
     throw new StatementParseError(
       `the file ends before <${open.name}> (line ${open.line}) is closed: it was cut short or damaged`,
+      { line: open.line },
     );
   }
   return root;
@@ -247,12 +259,13 @@ export function readOfxTree(text: string): OfxNode {
  */
 function closeAggregate(stack: OfxNode[], name: string, line: number): void {
   const at = stack.map((n) => n.name).lastIndexOf(name);
-  if (at <= 0) throw new StatementParseError(`</${name}> at line ${line} closes no open element`);
+  if (at <= 0) throw new StatementParseError(`</${name}> at line ${line} closes no open element`, { line });
   for (let k = stack.length - 1; k > at; k--) {
     const open = stack[k];
     if (AGGREGATES.has(open.name)) {
       throw new StatementParseError(
         `<${open.name}> (line ${open.line}) is not closed before </${name}> at line ${line}`,
+        { line: open.line },
       );
     }
     const parent = stack[k - 1];
