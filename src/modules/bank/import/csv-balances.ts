@@ -25,6 +25,11 @@ const OPENING =
 const CLOSING = /\b(?:final|fin|cloture|nouveau|closing|ending|end|arrete|carried forward)\b/;
 const DATE_IN_TEXT = /\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}/;
 
+/** Whether a cell names a balance ("Solde au 31/01/2024", "Ancien solde", "Closing balance"). */
+export function isBalanceLabel(cell: string, normalize: (text: string) => string): boolean {
+  return BALANCE_LABEL.test(normalize(cell));
+}
+
 /**
  * A row naming a balance in one of its cells, with the amount it states (the last amount in the row;
  * negative when it stands in the debit column). Null for any other row.

@@ -232,6 +232,14 @@ describe('parseCsvStatement balances', () => {
     ]);
   });
 
+  it('keeps a line with a bad date whose label starts like a balance a rejected line', () => {
+    const csv = 'Date;Libellé;Montant\n31/02/2024;BALANCE TRANSFER;-10,00\n01/03/2024;A;-1,00\n';
+    const { lines, rejections, balances } = parseCsvStatement(csv);
+    expect(lines).toHaveLength(1);
+    expect(rejections.map((r) => [r.line, r.code])).toEqual([[2, 'INVALID_DATE']]);
+    expect(balances).toEqual([]);
+  });
+
   it('reads a running balance column, oldest or newest first', () => {
     expect(parseCsvStatement(fixture('en-bank.csv')).balances).toEqual([
       { account: null, opening: '9000.00', closing: '11994.44' },

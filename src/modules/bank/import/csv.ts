@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { csvBalances, readBalanceRow, type BalanceRow } from './csv-balances.js';
+import { csvBalances, isBalanceLabel, readBalanceRow, type BalanceRow } from './csv-balances.js';
 import {
   detectDateOrder,
   detectDecimalSeparator,
@@ -83,7 +83,11 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
     const reject = (code: Rejection['code'], message: string) =>
       rejections.push({ line: row.line, code, message });
     const date = parseCsvDate(cell(row, columns.date), dateOrder);
-    const statedHere = date === null ? balanceRow(row.cells, false) : null;
+    // A balance row has no date of its own, or names the balance where the date goes; a line with a bad
+    // date whose label happens to start with "Balance" stays a rejected line.
+    const rawDate = cell(row, columns.date);
+    const mayStateBalance = date === null && (rawDate === '' || isBalanceLabel(rawDate, normalizeHeader));
+    const statedHere = mayStateBalance ? balanceRow(row.cells, false) : null;
     if (statedHere) {
       stated.push(statedHere);
       continue;
