@@ -170,6 +170,20 @@ describe('parseCsvStatement never reads an amount from the wrong column', () => 
   });
 
   it.each([
+    ['1 ', 'the file ends inside this line, at "1": it looks cut short'],
+    ['1 234,5', 'the file ends inside this line, at "1 234,5": it looks cut short'],
+    ['1 2', 'the file ends inside this line, at "1 2": it looks cut short'],
+  ])('refuses the last amount of a file cut short inside it (%s)', (end, message) => {
+    const full = fixture('fr-bank.csv').replace(/\r?\n$/, '');
+    const cut = full.slice(0, full.indexOf(';;1 234,56') + 2) + end;
+    const { lines, rejections } = parseCsvStatement(cut);
+    expect(lines).toHaveLength(2);
+    expect(rejections).toEqual([{ line: 7, code: 'INVALID_AMOUNT', message }]);
+    // The complete last line, without a final line break, is read.
+    expect(parseCsvStatement(full).lines).toHaveLength(7);
+  });
+
+  it.each([
     [';', ',', '1 234,56', '-1234.56'],
     [';', ',', '1.234,56', '-1234.56'],
     [';', ',', '1\u202f234,56', '-1234.56'],

@@ -76,6 +76,9 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
   const withDecimals = amountCells.filter((c) => c !== '');
   const amountsHaveDecimals =
     withDecimals.filter((c) => c.includes(decimal)).length * 2 > withDecimals.length;
+  const lastRow = /[\r\n]\s*$/.test(text) ? undefined : data[data.length - 1];
+  const cutAtEnd = (row: Row) =>
+    row === lastRow ? endsInCutAmount(row, [...amountColumns, columns.balance], withDecimals) : null;
 
   const lines: StatementLine[] = [];
   const rejections: Rejection[] = [];
@@ -111,6 +114,12 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
         'INVALID_AMOUNT',
         `"${cut[0]}" then "${cut[1]}": an amount cut at its thousands separator? Quote it`,
       );
+      continue;
+    }
+    const cutHere = cutAtEnd(row);
+    if (cutHere !== null) {
+      balanceRows.push({ date, amount: null, balance: null });
+      reject('INVALID_AMOUNT', `the file ends inside this line, at "${cutHere}": it looks cut short`);
       continue;
     }
     const rawBalance = cell(row, columns.balance);
@@ -191,6 +200,20 @@ function cutAmount(row: Row, amountColumns: number[]): [string, string] | null {
     if (/^[-+(]?\d{1,3}$/.test(head) && /^\d{3}[.,]\d{1,2}\)?-?$/.test(tail)) return [head, tail];
   }
   return null;
+}
+
+/**
+ * A file that stops without a line break may have been cut inside its last amount ("1 234,56" → "1 2"
+ * or "1 234,5"): when the last line ends in an amount column whose cell lacks the two decimals most of
+ * the file's amounts have, returns that cell; else null.
+ */
+function endsInCutAmount(row: Row, amountColumns: (number | undefined)[], amounts: string[]): string | null {
+  const twoDecimals = (c: string) => /[.,]\d{2}\)?-?\s*(?:€|EUR)?$/i.test(c);
+  if (amounts.filter(twoDecimals).length * 2 <= amounts.length) return null;
+  let last = row.cells.length - 1;
+  while (last > 0 && row.cells[last].trim() === '') last--;
+  const tail = row.cells[last].trim();
+  return amountColumns.includes(last) && !twoDecimals(tail) ? tail : null;
 }
 
 interface Row {
