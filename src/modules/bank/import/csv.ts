@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { csvBalances, isBalanceLabel, readBalanceRow, type BalanceRow } from './csv-balances.js';
+import { rowChecker, type Row } from './csv-rows.js';
 import {
   detectDateOrder,
   detectDecimalSeparator,
@@ -46,7 +47,6 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
   const { columns, firstDataRow } = locateColumns(rows, options.columns ?? {});
 
   const data = rows.slice(firstDataRow).filter((r) => r.cells.some((c) => c !== ''));
-  const fits = fieldCount(firstDataRow > 0 ? rows[firstDataRow - 1].cells : null, data);
   const cell = (row: Row, index: number | undefined) =>
     index === undefined ? '' : (row.cells[index] ?? '').trim();
   const dateOrder = options.dateFormat ?? detectDateOrder(data.map((r) => cell(r, columns.date)));
@@ -71,14 +71,16 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
     .map((r) => balanceRow(r.cells, true))
     .filter((b) => b !== null);
   const balanceRows: BalanceRow[] = [];
-  const amountColumns = [columns.amount, columns.debit, columns.credit].filter((c) => c !== undefined);
-  // Whether this file writes its amounts with decimals: then a bare "-1" before a "234.00" was cut.
-  const withDecimals = amountCells.filter((c) => c !== '');
-  const amountsHaveDecimals =
-    withDecimals.filter((c) => c.includes(decimal)).length * 2 > withDecimals.length;
-  const lastRow = /[\r\n]\s*$/.test(text) ? undefined : data[data.length - 1];
-  const cutAtEnd = (row: Row) =>
-    row === lastRow ? endsInCutAmount(row, [...amountColumns, columns.balance], withDecimals) : null;
+  const untrusted = rowChecker({
+    text,
+    header: firstDataRow > 0 ? rows[firstDataRow - 1].cells : null,
+    data,
+    delimiter,
+    decimal,
+    amountColumns: [columns.amount, columns.debit, columns.credit].filter((c) => c !== undefined),
+    balanceColumn: columns.balance,
+    amounts: amountCells.filter((c) => c !== ''),
+  });
 
   const lines: StatementLine[] = [];
   const rejections: Rejection[] = [];
@@ -95,31 +97,11 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
       stated.push(statedHere);
       continue;
     }
-    const width = fits(row.cells);
-    if (width !== null) {
-      // Its cells are shifted: not even its date can be trusted.
-      balanceRows.push({ date: null, amount: null, balance: null });
-      const hint = delimiter === ',' ? ', such as "1,234.00"' : '';
-      reject(
-        'FIELD_COUNT',
-        `${row.cells.length} fields where the header has ${width} (a delimiter inside an unquoted value${hint}?)`,
-      );
-      continue;
-    }
-    const cut =
-      delimiter === decimalGrouping(decimal) && amountsHaveDecimals ? cutAmount(row, amountColumns) : null;
-    if (cut) {
-      balanceRows.push({ date, amount: null, balance: null });
-      reject(
-        'INVALID_AMOUNT',
-        `"${cut[0]}" then "${cut[1]}": an amount cut at its thousands separator? Quote it`,
-      );
-      continue;
-    }
-    const cutHere = cutAtEnd(row);
-    if (cutHere !== null) {
-      balanceRows.push({ date, amount: null, balance: null });
-      reject('INVALID_AMOUNT', `the file ends inside this line, at "${cutHere}": it looks cut short`);
+    const problem = untrusted(row);
+    if (problem) {
+      // Its cells may be shifted or cut: not even its date can be trusted for the balances.
+      balanceRows.push({ date: problem.code === 'FIELD_COUNT' ? null : date, amount: null, balance: null });
+      reject(problem.code, problem.message);
       continue;
     }
     const rawBalance = cell(row, columns.balance);
@@ -162,64 +144,6 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
   const { opening, closing } = csvBalances(balanceRows, stated);
   const balances = opening !== null || closing !== null ? [{ account: null, opening, closing }] : [];
   return { lines, rejections, accounts: [], balances };
-}
-
-/**
- * Checks each data row's number of fields against the header's (or, with no header, the most common
- * one): an unquoted delimiter inside a value shifts every column after it, so that row's amount would be
- * read from the wrong column. A trailing delimiter (empty cells past the header's) and empty header cells
- * at the end are tolerated. Returns, per row, null when it fits, else the expected number.
- */
-function fieldCount(header: string[] | null, data: Row[]): (cells: string[]) => number | null {
-  let width: number;
-  if (header) {
-    width = header.length;
-  } else {
-    const counts = new Map<number, number>();
-    for (const r of data) counts.set(r.cells.length, (counts.get(r.cells.length) ?? 0) + 1);
-    width = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
-  }
-  let named = width;
-  while (header && named > 0 && header[named - 1] === '') named--;
-  return (cells) => (cells.length >= named && cells.slice(width).every((c) => c === '') ? null : named);
-}
-
-function decimalGrouping(decimal: DecimalSeparator): string {
-  return decimal === ',' ? '.' : ',';
-}
-
-/**
- * `-1,234.00` unquoted in a comma-separated file, where the field count happens to fit (an empty column
- * swallowed the extra field): the amount cell is 1 to 3 digits and the next cell 3 digits with decimals.
- * Returns the two cells, or null.
- */
-function cutAmount(row: Row, amountColumns: number[]): [string, string] | null {
-  for (const c of amountColumns) {
-    const head = row.cells[c] ?? '';
-    const tail = row.cells[c + 1] ?? '';
-    if (/^[-+(]?\d{1,3}$/.test(head) && /^\d{3}[.,]\d{1,2}\)?-?$/.test(tail)) return [head, tail];
-  }
-  return null;
-}
-
-/**
- * A file that stops without a line break may have been cut inside its last amount ("1 234,56" → "1 2"
- * or "1 234,5"): when the last line ends in an amount column whose cell lacks the two decimals most of
- * the file's amounts have, returns that cell; else null.
- */
-function endsInCutAmount(row: Row, amountColumns: (number | undefined)[], amounts: string[]): string | null {
-  const twoDecimals = (c: string) => /[.,]\d{2}\)?-?\s*(?:€|EUR)?$/i.test(c);
-  if (amounts.filter(twoDecimals).length * 2 <= amounts.length) return null;
-  let last = row.cells.length - 1;
-  while (last > 0 && row.cells[last].trim() === '') last--;
-  const tail = row.cells[last].trim();
-  return amountColumns.includes(last) && !twoDecimals(tail) ? tail : null;
-}
-
-interface Row {
-  cells: string[];
-  /** 1-based line of the file where the record starts. */
-  line: number;
 }
 
 function readRecords(text: string, delimiter: string): Row[] {
