@@ -127,6 +127,8 @@ describe('bank accounts, bank operations and statement import', () => {
     it('imports a French CSV (Windows-1252, ";", "1 234,56", DD/MM/YYYY) once, and nothing the second time', async () => {
       const account = await createAccount(t, org);
       const first = await importFixture(t, org, account.id, STATEMENTS.frenchCsv).expect(201);
+      // "Solde au 31/01/2024" above the lines is their closing balance; no opening, so nothing to check.
+      const balanceCheck = { opening: null, closing: '12345.67', computed: null, ok: null };
       expect(first.body).toEqual({
         format: 'csv',
         created: 7,
@@ -134,6 +136,10 @@ describe('bank accounts, bank operations and statement import', () => {
         skipped: 0,
         rejected: 0,
         rejections: [],
+        createdIds: expect.arrayContaining([expect.stringMatching(UUID)]),
+        confirmedIds: [],
+        balanceCheck,
+        warnings: [],
       });
       const again = await importFixture(t, org, account.id, STATEMENTS.frenchCsv).expect(201);
       expect(again.body).toEqual({
@@ -143,10 +149,15 @@ describe('bank accounts, bank operations and statement import', () => {
         skipped: 7,
         rejected: 0,
         rejections: [],
+        createdIds: [],
+        confirmedIds: [],
+        balanceCheck,
+        warnings: [],
       });
 
       const operations = await allOperations(t, org);
       expect(operations).toHaveLength(7);
+      expect([...first.body.createdIds].sort()).toEqual(operations.map((o) => o.id).sort());
       const byLabel = (label: string) => operations.filter((o) => o.label === label);
       // Two real identical card payments on one day stay two lines.
       expect(byLabel('CB AMAZON EU SARL 06/01')).toHaveLength(2);
@@ -181,6 +192,9 @@ describe('bank accounts, bank operations and statement import', () => {
           created: 4,
           skipped: 0,
           rejected: 0,
+          // The Balance column: 10,250.00 after the first line of 1,250.00, 11,994.44 after the last.
+          balanceCheck: { opening: '9000.00', closing: '11994.44', computed: '11994.44', ok: true },
+          warnings: [],
         },
       );
       expect((await importFixture(t, org, account.id, STATEMENTS.englishCsv).expect(201)).body).toMatchObject(
@@ -202,6 +216,11 @@ describe('bank accounts, bank operations and statement import', () => {
         skipped: 0,
         rejected: 0,
         rejections: [],
+        createdIds: [expect.any(String), expect.any(String), expect.any(String), expect.any(String)],
+        confirmedIds: [],
+        // OFX states the closing (LEDGERBAL) balance only: nothing to check it against.
+        balanceCheck: { opening: null, closing: '8515.10', computed: null, ok: null },
+        warnings: [],
       });
       expect((await importFixture(t, org, account.id, STATEMENTS.ofx1).expect(201)).body).toMatchObject({
         created: 0,
@@ -226,14 +245,21 @@ describe('bank accounts, bank operations and statement import', () => {
 
     it('imports a camt.053 twice: booked entries only, the pending one rejected with why', async () => {
       const account = await createAccount(t, org);
-      const rejection = { line: 72, code: 'NOT_BOOKED', message: 'entry status PDNG is not BOOK' };
-      expect((await importFixture(t, org, account.id, STATEMENTS.camt053).expect(201)).body).toEqual({
+      const rejection = { line: 78, code: 'NOT_BOOKED', message: 'entry status PDNG is not BOOK' };
+      // 8515.10 + 1440.00 − 312.48 − 18.00; the pending entry is not in the booked balance.
+      const balanceCheck = { opening: '8515.10', closing: '9624.62', computed: '9624.62', ok: true };
+      const first = await importFixture(t, org, account.id, STATEMENTS.camt053).expect(201);
+      expect(first.body).toEqual({
         format: 'camt053',
         created: 3,
         confirmed: 0,
         skipped: 0,
         rejected: 1,
         rejections: [rejection],
+        createdIds: [expect.any(String), expect.any(String), expect.any(String)],
+        confirmedIds: [],
+        balanceCheck,
+        warnings: [],
       });
       expect((await importFixture(t, org, account.id, STATEMENTS.camt053).expect(201)).body).toEqual({
         format: 'camt053',
@@ -242,6 +268,10 @@ describe('bank accounts, bank operations and statement import', () => {
         skipped: 3,
         rejected: 1,
         rejections: [rejection],
+        createdIds: [],
+        confirmedIds: [],
+        balanceCheck,
+        warnings: [],
       });
       expect((await allOperations(t, org)).map((o) => [o.date, o.amount, o.externalId])).toEqual([
         ['2024-05-31', '-18.00', 'camt053:BNP20240531FR000789'],
@@ -273,7 +303,15 @@ describe('bank accounts, bank operations and statement import', () => {
         .expect(201);
 
       const report = await importFixture(t, org, account.id, STATEMENTS.ofx1).expect(201);
-      expect(report.body).toMatchObject({ created: 3, confirmed: 1, skipped: 0 });
+      expect(report.body).toMatchObject({
+        created: 3,
+        confirmed: 1,
+        skipped: 0,
+        confirmedIds: [pending.body.id],
+      });
+      const ids = (await allOperations(t, org)).map((o) => o.id);
+      expect(report.body.createdIds).toHaveLength(3);
+      expect(ids.sort()).toEqual([...report.body.createdIds, pending.body.id, far.body.id].sort());
       const confirmed = await t
         .http()
         .get(`/api/v1/bank-operations/${pending.body.id}`)
@@ -309,6 +347,7 @@ describe('bank accounts, bank operations and statement import', () => {
         '01/03/2024;MONTANT ILLISIBLE;douze',
         '02/03/2024;BONNE LIGNE;-12,30',
         'Solde au 02/03/2024;;1 000,00',
+        '04/03/2024;TROP DE CHAMPS;-1;00',
       ].join('\r\n');
       const res = await importStatement(t, org, account.id, {
         content: Buffer.from(csv),
@@ -323,8 +362,17 @@ describe('bank accounts, bank operations and statement import', () => {
         rejections: [
           { line: 2, code: 'INVALID_DATE', message: '"31/02/2024" is not a DD/MM/YYYY date' },
           { line: 3, code: 'INVALID_AMOUNT', message: '"douze" is not an amount' },
-          { line: 5, code: 'INVALID_DATE', message: '"Solde au 02/03/2024" is not a DD/MM/YYYY date' },
+          {
+            line: 6,
+            code: 'FIELD_COUNT',
+            message: '4 fields where the header has 3 (a delimiter inside an unquoted value?)',
+          },
         ],
+        createdIds: [expect.stringMatching(UUID)],
+        confirmedIds: [],
+        // The "Solde au" line is the closing balance, not a rejected line.
+        balanceCheck: { opening: null, closing: '1000.00', computed: null, ok: null },
+        warnings: [],
       });
     });
 
@@ -669,5 +717,169 @@ describe('bank accounts, bank operations and statement import', () => {
       await t.http().delete(`/api/v1/bank-operations/${pending.body.id}`).set(auth()).expect(204);
       await t.http().get(`/api/v1/bank-operations/${pending.body.id}`).set(auth()).expect(404);
     });
+  });
+
+  describe('a statement import is never silently wrong', () => {
+    const text = (name: string) => statement(name).toString('utf8');
+    const upload = (accountId: string, content: string, name: string) =>
+      importStatement(t, org, accountId, { content: Buffer.from(content), name });
+
+    it('refuses a truncated or malformed OFX whole, writes nothing, and the full file then imports once', async () => {
+      const account = await createAccount(t, org);
+      const v1 = text(STATEMENTS.ofx1);
+      const v2 = text(STATEMENTS.ofx2);
+      const broken = [
+        v1.slice(0, v1.indexOf('<TRNAMT>2400.00') + 12), // cut inside a transaction
+        v1.slice(0, v1.indexOf('<FITID>4B4E1A2C0003') + 11), // cut inside a FITID
+        v1.slice(0, v1.indexOf('<STMTTRN>')), // cut before any transaction
+        v1.replace('</STMTTRN>', ''), // a transaction never closed
+        v2.slice(0, v2.indexOf('<FITID>20240409') + 15),
+        v2.slice(0, v2.indexOf('</BANKTRANLIST>')), // cut after the last transaction
+        v2.replace('</OFX>', ''),
+        `${v2.slice(0, 600)}#garbage<<>>`,
+      ];
+      for (const content of broken) {
+        const res = await upload(account.id, content, 'broken.ofx');
+        expectError(res, 422, 'STATEMENT_UNREADABLE');
+        expect(Object.keys(res.body).sort()).toEqual(
+          [
+            'code',
+            'message',
+            'requestId',
+            'statusCode',
+            ...('details' in res.body ? ['details'] : []),
+          ].sort(),
+        );
+        expect(res.body.message).toMatch(/^This OFX statement cannot be read: /);
+      }
+      expect(await allOperations(t, org)).toEqual([]);
+
+      expect((await upload(account.id, v1, 'full.ofx').expect(201)).body).toMatchObject({ created: 4 });
+      expect((await upload(account.id, v2, 'full.ofx').expect(201)).body).toMatchObject({ created: 2 });
+      const operations = await allOperations(t, org);
+      expect(operations.map((o) => o.externalId).sort()).toEqual([
+        'ofx:2024040200017',
+        'ofx:2024040900003',
+        'ofx:4B4E1A2C0001',
+        'ofx:4B4E1A2C0002',
+        'ofx:4B4E1A2C0003',
+        'ofx:4B4E1A2C0004',
+      ]);
+      expect(operations.every((o) => (o.label as string).length > 0)).toBe(true);
+    });
+
+    it('refuses a truncated camt.053 with a message that shows no parser internals', async () => {
+      const account = await createAccount(t, org);
+      const camt = text(STATEMENTS.camt053);
+      for (const content of [camt.slice(0, 2000), camt.slice(0, camt.indexOf('</Document>'))]) {
+        const res = await upload(account.id, content, 'cut.xml');
+        expectError(res, 422, 'STATEMENT_UNREADABLE');
+        expect(res.body.message).toMatch(
+          /^This CAMT053 statement cannot be read: the file ends at line \d+ /,
+        );
+        expect(res.body.message).toMatch(/cut short/);
+        expect(res.body.message).not.toMatch(/\[|BkToCstmrStmt|Invalid '|Unclosed tag/);
+      }
+      expect(await allOperations(t, org)).toEqual([]);
+    });
+
+    it('rejects a CSV line whose fields do not match the header instead of reading a wrong amount', async () => {
+      const account = await createAccount(t, org);
+      const csv = [
+        'Date,Description,Amount',
+        '2026-03-13,GOOD,-12.00',
+        '2026-03-14,UNQUOTED THOUSANDS,-1,234.00',
+        '2026-03-15,"QUOTED THOUSANDS","-1,234.00"',
+      ].join('\n');
+      const res = await upload(account.id, csv, 'en.csv').expect(201);
+      expect(res.body).toMatchObject({
+        created: 2,
+        rejected: 1,
+        rejections: [
+          {
+            line: 3,
+            code: 'FIELD_COUNT',
+            message:
+              '4 fields where the header has 3 (a delimiter inside an unquoted value, such as "1,234.00"?)',
+          },
+        ],
+      });
+      expect((await allOperations(t, org)).map((o) => o.amount).sort()).toEqual(['-12.00', '-1234.00']);
+    });
+
+    it('checks the balances a statement states, and reports a mismatch while importing the lines', async () => {
+      const account = await createAccount(t, org);
+      const camt = text(STATEMENTS.camt053).replace('9624.62', '9624.72');
+      const res = await upload(account.id, camt, 'camt.xml').expect(201);
+      expect(res.body).toMatchObject({
+        created: 3,
+        balanceCheck: { opening: '8515.10', closing: '9624.72', computed: '9624.62', ok: false },
+        warnings: [
+          {
+            code: 'BALANCE_MISMATCH',
+            message: expect.stringMatching(/closing balance is 9624\.72 \(0\.10 apart\)/),
+          },
+        ],
+      });
+      expect(await allOperations(t, org)).toHaveLength(3);
+
+      // A CSV running balance that a misread line would break: the line is rejected, the check says so.
+      const csv = [
+        'Date;Libellé;Montant;Solde',
+        '01/03/2024;A;-10,00;90,00',
+        '02/03/2024;B;-1,234,00;-1 144,00',
+        '03/03/2024;C;+5,00;-1 139,00',
+      ].join('\n');
+      const other = await createAccount(t, org, { name: 'CSV' });
+      expect((await upload(other.id, csv, 'fr.csv').expect(201)).body).toMatchObject({
+        created: 2,
+        rejected: 1,
+        balanceCheck: { opening: '100.00', closing: '-1139.00', computed: '95.00', ok: false },
+        warnings: [{ code: 'BALANCE_MISMATCH' }],
+      });
+    });
+
+    it.each([
+      ['a CSV header', 'Date;Libellé;Montant\r\n', 'csv', null],
+      [
+        'an OFX with an empty transaction list',
+        '<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM><ACCTID>00012345678</BANKACCTFROM>' +
+          '<BANKTRANLIST><DTSTART>20240101<DTEND>20240131</BANKTRANLIST>' +
+          '<LEDGERBAL><BALAMT>10.00<DTASOF>20240131</LEDGERBAL></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>',
+        'ofx',
+        { opening: null, closing: '10.00', computed: null, ok: null },
+      ],
+      [
+        'a camt.053 without entries',
+        '<?xml version="1.0"?><Document><BkToCstmrStmt><Stmt><Acct><Id><IBAN>FR7630004001230001234567843</IBAN>' +
+          '</Id></Acct><Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">5.00</Amt>' +
+          '<CdtDbtInd>CRDT</CdtDbtInd></Bal><Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp>' +
+          '<Amt Ccy="EUR">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Bal></Stmt></BkToCstmrStmt></Document>',
+        'camt053',
+        { opening: '5.00', closing: '5.00', computed: '5.00', ok: true },
+      ],
+    ])(
+      'answers %s with no line clearly: created 0 and a NO_OPERATION warning',
+      async (_, content, format, check) => {
+        const account = await createAccount(t, org);
+        expect((await upload(account.id, content, 'empty').expect(201)).body).toEqual({
+          format,
+          created: 0,
+          confirmed: 0,
+          skipped: 0,
+          rejected: 0,
+          rejections: [],
+          createdIds: [],
+          confirmedIds: [],
+          balanceCheck: check,
+          warnings: [
+            {
+              code: 'NO_OPERATION',
+              message: 'The file holds no operation: it was read, and nothing was imported',
+            },
+          ],
+        });
+      },
+    );
   });
 });

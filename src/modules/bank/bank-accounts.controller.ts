@@ -108,12 +108,23 @@ export class BankAccountsController {
       'AcctSvcrRef/NtryRef, or a hash of a CSV line), so importing the same file twice creates nothing the ' +
       'second time. A line matching a pending line (same account and amount, dates at most 5 days apart) ' +
       'confirms it instead of creating a duplicate. CSV columns, delimiter, decimal separator and date order ' +
-      'are detected unless given.',
+      'are detected unless given. A file that is damaged or cut short (an OFX or camt.053 whose elements ' +
+      'are not all closed, a transaction without its amount, date or id) is refused whole with 422 ' +
+      'STATEMENT_UNREADABLE and nothing is written; a CSV line that cannot be read (including one whose ' +
+      'number of fields differs from the header) is rejected with its line and why, and the rest imported. ' +
+      'When the file states balances, balanceCheck says whether opening + lines = closing; a mismatch is ' +
+      'reported (and a BALANCE_MISMATCH warning), the lines are imported all the same.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: ImportStatementMultipartDto })
   @ApiCreatedResponse({ type: StatementImportReportDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'BANK_ACCOUNT_NOT_FOUND' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description:
+      'STATEMENT_UNREADABLE (damaged or cut short: nothing is written), STATEMENT_ACCOUNT_MISMATCH, ' +
+      'STATEMENT_FILE_REQUIRED, STATEMENT_FILE_EMPTY, VALIDATION_FAILED',
+  })
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'STATEMENT_TOO_LARGE (over 5 MiB)' })
   @ApiUnsupportedMediaTypeResponse({
     type: ErrorBodyDto,
@@ -139,6 +150,7 @@ export class BankAccountsController {
           amount: options.amountColumn,
           debit: options.debitColumn,
           credit: options.creditColumn,
+          balance: options.balanceColumn,
         }),
       },
     });

@@ -164,17 +164,17 @@ export class BankOperationsRepository {
     return rows[0].old_date;
   }
 
-  /** Inserts the lines, skipping those whose external id the account already has. Returns how many were new. */
+  /** Inserts the lines, skipping those whose external id the account already has. Returns the new ids. */
   async insertStatementLines(
     manager: EntityManager,
     organizationId: string,
     bankAccountId: string,
     lines: NewStatementLine[],
-  ): Promise<number> {
-    let inserted = 0;
+  ): Promise<string[]> {
+    const inserted: string[] = [];
     for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
       const chunk = lines.slice(i, i + INSERT_CHUNK);
-      const rows: unknown[] = await manager.query(
+      const rows: { id: string }[] = await manager.query(
         `INSERT INTO bank_operations
            (organization_id, bank_account_id, source, operation_date, value_date, label, amount, external_id)
          SELECT $1, $2, 'statement', t.d, t.vd, t.l, t.a, t.e
@@ -191,7 +191,7 @@ export class BankOperationsRepository {
           chunk.map((l) => l.externalId),
         ],
       );
-      inserted += rows.length;
+      inserted.push(...rows.map((r) => r.id));
     }
     return inserted;
   }

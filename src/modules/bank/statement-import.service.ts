@@ -13,6 +13,7 @@ import {
   statementUnreadable,
 } from './bank.errors.js';
 import { selectForAccount } from './import/account-check.js';
+import { checkBalances, describeMismatch, type BalanceCheck } from './import/balance-check.js';
 import type { CsvOptions } from './import/csv.js';
 import { decodeStatement, detectStatementFormat } from './import/detect.js';
 import { externalIds } from './import/external-id.js';
@@ -20,11 +21,17 @@ import { parseStatement } from './import/parse-statement.js';
 import { matchPendingLines, PENDING_MATCH_DAYS } from './import/pending-match.js';
 import {
   StatementParseError,
+  type ImportWarningCode,
   type ParsedStatement,
   type Rejection,
   type StatementFormat,
   type StatementLine,
 } from './import/statement.js';
+
+export interface ImportWarning {
+  code: ImportWarningCode;
+  message: string;
+}
 
 export interface ImportReport {
   format: StatementFormat;
@@ -33,6 +40,13 @@ export interface ImportReport {
   skipped: number;
   rejected: number;
   rejections: Rejection[];
+  /** The bank operations created. */
+  createdIds: string[];
+  /** The pending lines the statement confirmed (same ids, now statement lines). */
+  confirmedIds: string[];
+  /** Null when the file states no balance. */
+  balanceCheck: BalanceCheck | null;
+  warnings: ImportWarning[];
 }
 
 /** At most this many rejections are listed in the report (all are counted). */
@@ -95,25 +109,41 @@ export class StatementImportService {
         if (oldDate !== line.date) dateChanges.push({ operationId: pendingId, date: line.date });
       }
       await this.operationsService.notifyDateChanged(manager, organizationId, dateChanges);
-      const created = await this.operations.insertStatementLines(
+      const createdIds = await this.operations.insertStatementLines(
         manager,
         organizationId,
         bankAccountId,
         confirmations.rest,
       );
       return {
-        created,
-        confirmed: confirmations.matched.length,
-        skipped: known.size + (confirmations.rest.length - created),
+        createdIds,
+        confirmedIds: confirmations.matched.map((m) => m.pendingId),
+        skipped: known.size + (confirmations.rest.length - createdIds.length),
       };
     });
 
+    const balanceCheck = checkBalances(parsed.balances ?? [], parsed.lines, selection.belongs);
+    const warnings: ImportWarning[] = [];
+    if (selection.lines.length === 0 && selection.rejections.length === 0) {
+      warnings.push({
+        code: 'NO_OPERATION',
+        message: 'The file holds no operation: it was read, and nothing was imported',
+      });
+    }
+    if (balanceCheck?.ok === false) {
+      warnings.push({ code: 'BALANCE_MISMATCH', message: describeMismatch(balanceCheck) });
+    }
     return {
       format,
-      ...outcome,
+      created: outcome.createdIds.length,
+      confirmed: outcome.confirmedIds.length,
       skipped: outcome.skipped + duplicatesInFile,
       rejected: selection.rejections.length,
       rejections: selection.rejections.slice(0, LISTED_REJECTIONS),
+      createdIds: outcome.createdIds,
+      confirmedIds: outcome.confirmedIds,
+      balanceCheck,
+      warnings,
     };
   }
 

@@ -3,7 +3,12 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { DATE_ORDERS, type DateOrder } from '../import/csv-values.js';
 import { CSV_DELIMITERS, type CsvDelimiter } from '../import/csv.js';
-import { STATEMENT_FORMATS, type RejectionCode, type StatementFormat } from '../import/statement.js';
+import {
+  STATEMENT_FORMATS,
+  type ImportWarningCode,
+  type RejectionCode,
+  type StatementFormat,
+} from '../import/statement.js';
 
 const DELIMITER_NAMES: Record<string, CsvDelimiter> = {
   semicolon: ';',
@@ -87,6 +92,15 @@ export class ImportStatementOptionsDto {
   @IsString()
   @Length(1, 100)
   creditColumn?: string;
+
+  @ApiPropertyOptional({
+    description: `${COLUMN}; a running balance, checked against the amounts (see balanceCheck)`,
+    example: 'Solde',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  balanceColumn?: string;
 }
 
 export class ImportStatementMultipartDto extends ImportStatementOptionsDto {
@@ -110,6 +124,7 @@ export class StatementRejectionDto {
       'MISSING_AMOUNT',
       'ZERO_AMOUNT',
       'DEBIT_AND_CREDIT',
+      'FIELD_COUNT',
       'NOT_BOOKED',
       'OTHER_CURRENCY',
       'OTHER_ACCOUNT',
@@ -118,6 +133,59 @@ export class StatementRejectionDto {
   code: RejectionCode;
 
   @ApiProperty({ example: '"31/02/2024" is not a DD/MM/YYYY date' })
+  message: string;
+}
+
+export class StatementBalanceCheckDto {
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example: '8515.10',
+    description:
+      'Booked balance before the first line, as the file states it (camt.053 OPBD, else PRCD; a CSV ' +
+      'opening-balance line, or the first running balance less its amount). Null when the file states ' +
+      'none: OFX never does (its LEDGERBAL is the closing balance), so an OFX import checks nothing.',
+  })
+  opening: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example: '9624.62',
+    description:
+      'Booked balance after the last line, as the file states it (camt.053 CLBD, OFX LEDGERBAL, a CSV ' +
+      'closing-balance line or the last running balance)',
+  })
+  closing: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example: '9624.62',
+    description:
+      'opening + every line read from the statement (already-known lines included, unreadable ones not), ' +
+      'in exact decimals. Null without an opening',
+  })
+  computed: string | null;
+
+  @ApiProperty({
+    type: 'boolean',
+    nullable: true,
+    example: true,
+    description:
+      'computed = closing. false is also a BALANCE_MISMATCH warning; the lines are imported all the same ' +
+      '(they are what the bank wrote; the mismatch points at a missing or rejected line). Null when ' +
+      'opening or closing is unknown. A file of several statements for the account is checked as a whole ' +
+      '(first opening, last closing) and each statement must balance on its own',
+  })
+  ok: boolean | null;
+}
+
+export class StatementImportWarningDto {
+  @ApiProperty({ enum: ['NO_OPERATION', 'BALANCE_MISMATCH'], example: 'NO_OPERATION' })
+  code: ImportWarningCode;
+
+  @ApiProperty({ example: 'The file holds no operation: it was read, and nothing was imported' })
   message: string;
 }
 
@@ -143,4 +211,34 @@ export class StatementImportReportDto {
 
   @ApiProperty({ type: [StatementRejectionDto], description: 'Why, for the first 100 rejected lines' })
   rejections: StatementRejectionDto[];
+
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    example: ['0d9c1a52-6a43-4a0e-9d38-3d6b6f1f7e21'],
+    description: 'Ids of the bank operations created',
+  })
+  createdIds: string[];
+
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    example: [],
+    description: 'Ids of the pending lines confirmed (they keep their id and become statement lines)',
+  })
+  confirmedIds: string[];
+
+  @ApiProperty({
+    type: StatementBalanceCheckDto,
+    nullable: true,
+    description: 'Whether the lines add up to the balances the file states; null when it states none',
+  })
+  balanceCheck: StatementBalanceCheckDto | null;
+
+  @ApiProperty({
+    type: [StatementImportWarningDto],
+    description:
+      'NO_OPERATION: the file holds no line at all (a header only); BALANCE_MISMATCH: see balanceCheck',
+  })
+  warnings: StatementImportWarningDto[];
 }

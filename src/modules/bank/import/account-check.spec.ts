@@ -27,6 +27,7 @@ describe('selectForAccount', () => {
     const selected = selectForAccount(parsed, { iban: IBAN, currency: 'EUR' });
     expect(selected).toEqual({
       kind: 'ok',
+      belongs: expect.any(Function),
       lines: [parsed.lines[0]],
       rejections: [
         { line: 5, code: 'INVALID_DATE', message: 'x' },
@@ -39,6 +40,8 @@ describe('selectForAccount', () => {
       rejections: [],
     };
     expect(selectForAccount(ofx, { iban: IBAN, currency: 'EUR' }).kind).toBe('ok');
+    const kept = selected.kind === 'ok' ? selected.belongs : () => undefined;
+    expect([kept(0), kept(1), kept(null)]).toEqual([true, false, true]);
   });
 
   it('refuses a file with no statement for the account, or with several when the account has no IBAN', () => {
@@ -74,6 +77,7 @@ describe('selectForAccount', () => {
     const selected = selectForAccount(csv, { iban: IBAN, currency: 'EUR' });
     expect(selected).toEqual({
       kind: 'ok',
+      belongs: expect.any(Function),
       lines: [csv.lines[0]],
       rejections: [{ line: 2, code: 'OTHER_CURRENCY', message: 'the line is in USD, the account in EUR' }],
     });

@@ -7,7 +7,14 @@ export interface TargetAccount {
 }
 
 export type AccountSelection =
-  { kind: 'ok'; lines: StatementLine[]; rejections: Rejection[] } | { kind: 'mismatch'; found: string[] };
+  | {
+      kind: 'ok';
+      lines: StatementLine[];
+      rejections: Rejection[];
+      /** Whether the file's statement of that index is the account's (lines with no account always are). */
+      belongs: (account: number | null) => boolean;
+    }
+  | { kind: 'mismatch'; found: string[] };
 
 /**
  * Keeps the lines that belong to the bank account being imported into. A statement names its account by
@@ -54,7 +61,7 @@ export function selectForAccount(parsed: ParsedStatement, account: TargetAccount
     }
   }
   rejections.sort((a, b) => a.line - b.line);
-  return { kind: 'ok', lines, rejections };
+  return { kind: 'ok', lines, rejections, belongs: (i) => i === null || belongs(i) };
 }
 
 function normalizeNumber(number: string | null): string | null {

@@ -16,7 +16,7 @@ describe('parseCamt053Statement', () => {
     expect(accounts).toEqual([{ iban: 'FR7630004001230001234567843', number: null, currency: 'EUR' }]);
     expect(lines).toEqual([
       {
-        line: 27,
+        line: 33,
         date: '2024-05-06',
         valueDate: '2024-05-06',
         label: 'VIR SEPA RECU SAS LEROY ET FILS FACTURE F-2024-031',
@@ -33,7 +33,7 @@ describe('parseCamt053Statement', () => {
       }),
       expect.objectContaining({ date: '2024-05-31', amount: '-18.00', bankId: 'BNP20240531FR000789' }),
     ]);
-    expect(rejections).toEqual([{ line: 72, code: 'NOT_BOOKED', message: 'entry status PDNG is not BOOK' }]);
+    expect(rejections).toEqual([{ line: 78, code: 'NOT_BOOKED', message: 'entry status PDNG is not BOOK' }]);
   });
 
   it('reads the 2019 schema: status as <Sts><Cd>, parties under <Pty>, namespace prefixes', () => {
@@ -77,7 +77,7 @@ describe('parseCamt053Statement', () => {
   });
 
   it('refuses malformed XML, other camt messages, and entity bombs', () => {
-    expect(() => parseCamt053Statement('<Document><BkToCstmrStmt>')).toThrow(/not well-formed/);
+    expect(() => parseCamt053Statement('<Document><BkToCstmrStmt>')).toThrow(/cut short/);
     expect(() =>
       parseCamt053Statement('<?xml version="1.0"?><Document><BkToCstmrAcctRpt/></Document>'),
     ).toThrow(/not a camt.053.*found BkToCstmrAcctRpt/);
@@ -93,5 +93,40 @@ describe('parseCamt053Statement', () => {
         '<Ntry><Sts>BOOK</Sts><Amt>1</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2024-06-03</Dt></BookgDt><AddtlNtryInf>&b;</AddtlNtryInf></Ntry>',
       ).replace('<?xml version="1.0"?>', '');
     expect(parseCamt053Statement(nested).lines[0].label.length).toBeLessThan(10);
+  });
+
+  it.each([
+    ['cut inside an entry', (f: string) => f.slice(0, 2000), /cut short/],
+    ['cut before </Document>', (f: string) => f.slice(0, f.indexOf('</Document>')), /cut short/],
+    ['a mismatched closing tag', (f: string) => f.replace('<Sts>BOOK</Sts>', '<Sts>BOOK</Sts2>'), /line 37/],
+    ['a cut tag', (f: string) => f.slice(0, 1500) + '<Am', /not well-formed XML/],
+    ['text after the document', (f: string) => `${f}junk`, /not well-formed XML/],
+  ])('refuses a damaged file (%s) saying so, without the parser internals', (_name, damage, says) => {
+    let message = '';
+    try {
+      parseCamt053Statement(damage(fixture('bank.camt053.xml')));
+    } catch (e) {
+      expect(e).toBeInstanceOf(StatementParseError);
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(says);
+    expect(message).not.toMatch(/\[|BkToCstmrStmt|Invalid '|Sts2|RltdP|Extra text/);
+  });
+
+  it('reads the booked balances: OPBD (else PRCD) and CLBD, signed by CdtDbtInd', () => {
+    expect(parseCamt053Statement(fixture('bank.camt053.xml')).balances).toEqual([
+      { account: 0, opening: '8515.10', closing: '9624.62' },
+    ]);
+    const bal = (type: string, amount: string, indicator: string) =>
+      `<Bal><Tp><CdOrPrtry><Cd>${type}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">${amount}</Amt>` +
+      `<CdtDbtInd>${indicator}</CdtDbtInd><Dt><Dt>2024-06-01</Dt></Dt></Bal>`;
+    const overdrawn = wrap(
+      bal('ITBD', '1.00', 'CRDT') + bal('PRCD', '12.50', 'DBIT') + bal('CLBD', '0', 'CRDT'),
+    );
+    expect(parseCamt053Statement(overdrawn).balances).toEqual([
+      { account: 0, opening: '-12.50', closing: '0.00' },
+    ]);
+    expect(parseCamt053Statement(wrap('')).balances).toEqual([]);
+    expect(() => parseCamt053Statement(wrap(bal('CLBD', '1,2,3', 'CRDT')))).toThrow(/CLBD balance/);
   });
 });

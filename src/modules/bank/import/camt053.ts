@@ -7,11 +7,12 @@ import {
   type ParsedStatement,
   type Rejection,
   type StatementAccount,
+  type StatementBalances,
   type StatementLine,
 } from './statement.js';
 
 /** Elements that may repeat, read as arrays even when there is one. */
-const REPEATED = new Set(['Stmt', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd']);
+const REPEATED = new Set(['Stmt', 'Bal', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd']);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -38,14 +39,12 @@ type XmlNode = Record<string, unknown>;
  */
 export function parseCamt053Statement(text: string): ParsedStatement {
   const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new StatementParseError(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  }
+  if (valid !== true) throw notWellFormed(text, valid.err);
   let document: XmlNode;
   try {
     document = parser.parse(text) as XmlNode;
-  } catch (e) {
-    throw new StatementParseError(`the XML cannot be read: ${(e as Error).message}`);
+  } catch {
+    throw new StatementParseError('the XML cannot be read: it is damaged or declares too many entities');
   }
   const root = node(document.Document);
   const statementRoot = node(root?.BkToCstmrStmt);
@@ -59,6 +58,7 @@ export function parseCamt053Statement(text: string): ParsedStatement {
   const lines: StatementLine[] = [];
   const rejections: Rejection[] = [];
   const accounts: StatementAccount[] = [];
+  const balances: StatementBalances[] = [];
 
   for (const statement of nodes(statementRoot.Stmt)) {
     const acct = node(statement.Acct);
@@ -69,6 +69,8 @@ export function parseCamt053Statement(text: string): ParsedStatement {
         number: textOf(node(id?.Othr)?.Id) ?? null,
         currency: textOf(acct?.Ccy)?.toUpperCase() ?? null,
       }) - 1;
+    const stated = statedBalances(statement, lineOf);
+    if (stated.opening !== null || stated.closing !== null) balances.push({ account, ...stated });
     for (const entry of nodes(statement.Ntry)) {
       const line = lineOf(entry);
       const reject = (code: Rejection['code'], message: string) => rejections.push({ line, code, message });
@@ -111,7 +113,48 @@ export function parseCamt053Statement(text: string): ParsedStatement {
       });
     }
   }
-  return { lines, rejections, accounts };
+  return { lines, rejections, accounts, balances };
+}
+
+/**
+ * The statement's booked balances: OPBD (opening booked) or, when absent, PRCD (the previous statement's
+ * closing), and CLBD (closing booked). Interim and available balances (ITBD, CLAV...) are not checked.
+ */
+function statedBalances(
+  statement: XmlNode,
+  lineOf: (element: XmlNode) => number,
+): { opening: string | null; closing: string | null } {
+  const byType = new Map<string, string>();
+  for (const bal of nodes(statement.Bal)) {
+    const type = textOf(node(node(bal.Tp)?.CdOrPrtry)?.Cd);
+    if (!type || byType.has(type)) continue;
+    const amount = signedAmount(bal);
+    if ('code' in amount && amount.code !== 'ZERO_AMOUNT') {
+      throw new StatementParseError(`the ${type} balance at line ${lineOf(bal)}: ${amount.message}`);
+    }
+    byType.set(type, 'code' in amount ? '0.00' : amount.value);
+  }
+  return { opening: byType.get('OPBD') ?? byType.get('PRCD') ?? null, closing: byType.get('CLBD') ?? null };
+}
+
+/**
+ * The validator's own messages quote its stack of open elements and the tags it choked on; a person
+ * needs to know the file is damaged and where, so only the line (and column) is kept. Elements still
+ * open at the end mean the file was cut: the validator then points at line 1, so the end is named instead.
+ */
+function notWellFormed(text: string, err: { code: string; msg: string; line: number; col: number }) {
+  const unclosed = /^Invalid '\[/.test(err.msg) || /^Unclosed tag/.test(err.msg);
+  if (unclosed) {
+    const lastLine = text.trimEnd().split('\n').length;
+    return new StatementParseError(
+      `the file ends at line ${lastLine} before its elements are closed: it was cut short or damaged`,
+      { line: lastLine },
+    );
+  }
+  return new StatementParseError(
+    `not well-formed XML at line ${err.line}, column ${err.col}: the file is damaged or cut short`,
+    { line: err.line, column: err.col },
+  );
 }
 
 function signedAmount(entry: XmlNode): { value: string } | { code: Rejection['code']; message: string } {

@@ -75,44 +75,46 @@ export function detectDecimalSeparator(samples: string[], delimiter: string): De
 }
 
 /**
- * An amount as people and spreadsheets write it: "1 234,56", "-1.234,56", "1,234.56", "+12.00 €",
- * "(12.50)" or "12.50-" for a negative. Returns the signed amount with 2 decimals.
+ * An amount as people and spreadsheets write it: "1 234,56", "-1.234,56", "1,234.56", "1'234.56",
+ * "+12.00 €", "(12.50)" or "12.50-" for a negative. Thousands separators must split groups of three
+ * digits, all with the same character, and cannot be the decimal separator: "1 23,45", "1.234,56" with a
+ * point as decimal separator or "12.34,5" are refused rather than guessed. Returns the signed amount
+ * with 2 decimals.
  */
 export function parseCsvAmount(
   text: string,
   decimal: DecimalSeparator,
 ): { value: string } | { problem: string } {
-  let v = text.trim().replace(CURRENCY, '').replace(GROUPING, '');
+  const notAnAmount = { problem: `"${text}" is not an amount` };
+  let v = text.replace(CURRENCY, '').trim();
   if (v === '') return { problem: 'empty' };
   let negative = false;
   if (/^\(.*\)$/.test(v)) {
     negative = true;
-    v = v.slice(1, -1);
+    v = v.slice(1, -1).trim();
   }
   if (/^[^-+]+-$/.test(v)) {
     negative = true;
-    v = v.slice(0, -1);
+    v = v.slice(0, -1).trim();
   }
   if (v.startsWith('-')) {
     negative = !negative;
-    v = v.slice(1);
+    v = v.slice(1).trim();
   } else if (v.startsWith('+')) {
-    v = v.slice(1);
+    v = v.slice(1).trim();
   }
-  const grouping = decimal === ',' ? '.' : ',';
-  const groups = v.split(decimal);
-  if (groups.length > 2) return { problem: `"${text}" is not an amount` };
-  const [integer, fraction] = groups;
-  // Thousands separators only between groups of three digits: "1.234,56" yes, "12.34,5" no.
-  if (integer.includes(grouping) && !/^\d{1,3}(?:[.,]\d{3})+$/.test(integer)) {
-    return { problem: `"${text}" is not an amount` };
-  }
-  const digits = integer.split(grouping).join('');
-  if (!/^\d+$/.test(digits) || (fraction !== undefined && !/^\d*$/.test(fraction))) {
-    return { problem: `"${text}" is not an amount` };
-  }
+  const parts = v.split(decimal);
+  if (parts.length > 2) return notAnAmount;
+  const [integer, fraction] = parts;
+  if (fraction !== undefined && !/^\d*$/.test(fraction)) return notAnAmount;
+  const grouped = THOUSANDS.exec(integer);
+  if (!/^\d+$/.test(integer) && !(grouped && grouped[1] !== decimal)) return notAnAmount;
+  const digits = integer.replace(/\D/g, '');
   const d = new Decimal(`${digits}.${fraction || '0'}`);
   if (!d.equals(d.toDecimalPlaces(2))) return { problem: `"${text}" has more than 2 decimals` };
   const parsed = parseSignedAmount(`${negative ? '-' : ''}${d.toFixed(2)}`);
   return 'value' in parsed ? parsed : { problem: `"${text}" is too large` };
 }
+
+/** Digits in groups of three after the first, split by one and the same separator: "1 234 567", "1.234". */
+const THOUSANDS = /^\d{1,3}([\s'’.,])\d{3}(?:\1\d{3})*$/;

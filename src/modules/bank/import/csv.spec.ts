@@ -119,6 +119,166 @@ describe('parseCsvStatement', () => {
   });
 });
 
+describe('parseCsvStatement never reads an amount from the wrong column', () => {
+  it('rejects a line whose number of fields differs from the header, with its line and why', () => {
+    const csv = [
+      'Date,Description,Amount',
+      '2026-03-13,GOOD,-12.00',
+      '2026-03-14,UNQUOTED THOUSANDS,-1,234.00',
+      '2026-03-15,"QUOTED, FINE","-1,234.00"',
+      '2026-03-16,TOO FEW',
+      '2026-03-17,TRAILING DELIMITER,-3.00,',
+    ].join('\n');
+    const { lines, rejections } = parseCsvStatement(csv);
+    expect(lines.map((l) => [l.line, l.amount])).toEqual([
+      [2, '-12.00'],
+      [4, '-1234.00'],
+      [6, '-3.00'],
+    ]);
+    expect(rejections).toEqual([
+      {
+        line: 3,
+        code: 'FIELD_COUNT',
+        message:
+          '4 fields where the header has 3 (a delimiter inside an unquoted value, such as "1,234.00"?)',
+      },
+      {
+        line: 5,
+        code: 'FIELD_COUNT',
+        message:
+          '2 fields where the header has 3 (a delimiter inside an unquoted value, such as "1,234.00"?)',
+      },
+    ]);
+  });
+
+  it('refuses an amount that looks cut at its thousands separator even when the count fits', () => {
+    const csv = [
+      'Date,Description,Amount,Balance',
+      '2026-03-13,GOOD,-12.00,1000.00',
+      '2026-03-14,UNQUOTED THOUSANDS,-1,234.00',
+      '2026-03-15,GOOD,-8.00,',
+    ].join('\n');
+    const { lines, rejections } = parseCsvStatement(csv);
+    expect(lines.map((l) => l.amount)).toEqual(['-12.00', '-8.00']);
+    expect(rejections).toEqual([
+      {
+        line: 3,
+        code: 'INVALID_AMOUNT',
+        message: '"-1" then "234.00": an amount cut at its thousands separator? Quote it',
+      },
+    ]);
+  });
+
+  it.each([
+    ['1 ', 'the file ends inside this line, at "1": it looks cut short'],
+    ['1 234,5', 'the file ends inside this line, at "1 234,5": it looks cut short'],
+    ['1 2', 'the file ends inside this line, at "1 2": it looks cut short'],
+  ])('refuses the last amount of a file cut short inside it (%s)', (end, message) => {
+    const full = fixture('fr-bank.csv').replace(/\r?\n$/, '');
+    const cut = full.slice(0, full.indexOf(';;1 234,56') + 2) + end;
+    const { lines, rejections } = parseCsvStatement(cut);
+    expect(lines).toHaveLength(2);
+    expect(rejections).toEqual([{ line: 7, code: 'INVALID_AMOUNT', message }]);
+    // The complete last line, without a final line break, is read.
+    expect(parseCsvStatement(full).lines).toHaveLength(7);
+  });
+
+  it.each([
+    [';', ',', '1 234,56', '-1234.56'],
+    [';', ',', '1.234,56', '-1234.56'],
+    [';', ',', '1\u202f234,56', '-1234.56'],
+    [',', '.', '"1,234.56"', '-1234.56'],
+    ['\t', '.', '1,234.56', '-1234.56'],
+    ['\t', ',', '1.234,56', '-1234.56'],
+    [';', '.', "1'234.56", '-1234.56'],
+  ])('reads "%s"-separated %s-decimal %s as %s', (delimiter, decimal, written, amount) => {
+    const d = delimiter;
+    const csv = [`Date${d}Libellé${d}Débit${d}Crédit`, `01/03/2024${d}X${d}${written}${d}`];
+    const { lines, rejections } = parseCsvStatement(csv.join('\n'), {
+      decimalSeparator: decimal as ',' | '.',
+    });
+    expect(rejections).toEqual([]);
+    expect(lines.map((l) => l.amount)).toEqual([amount]);
+  });
+
+  it.each([
+    ['1.234,56', '.'],
+    ['1,234.56', ','],
+    ['12.34,5', ','],
+    ['1,5', '.'],
+    ['1.2.3', ','],
+    ['1 23,45', ','],
+  ])('refuses %s with %s as decimal separator rather than guess', (written, decimal) => {
+    const { lines, rejections } = parseCsvStatement(`Date;Libellé;Montant\n01/03/2024;X;${written}\n`, {
+      decimalSeparator: decimal as ',' | '.',
+    });
+    expect(lines).toEqual([]);
+    expect(rejections.map((r) => r.code)).toEqual(['INVALID_AMOUNT']);
+  });
+});
+
+describe('parseCsvStatement balances', () => {
+  it('reads a stated balance: "Solde au" dated after the lines is the closing one', () => {
+    expect(parseCsvStatement(fixture('fr-bank.csv')).balances).toEqual([
+      { account: null, opening: null, closing: '12345.67' },
+    ]);
+  });
+
+  it('reads opening and closing lines, above or below the lines, and does not reject them', () => {
+    const csv = [
+      'Date;Libellé;Débit;Crédit',
+      ';Ancien solde;;1 000,00',
+      '02/01/2024;A;85,40;',
+      '03/01/2024;B;;20,00',
+      ';Nouveau solde;;934,60',
+    ].join('\n');
+    const { lines, rejections, balances } = parseCsvStatement(csv);
+    expect(rejections).toEqual([]);
+    expect(lines).toHaveLength(2);
+    expect(balances).toEqual([{ account: null, opening: '1000.00', closing: '934.60' }]);
+    const overdrawn = 'Date;Libellé;Débit;Crédit\nSolde initial;;12,00;\n02/01/2024;A;1,00;\n';
+    expect(parseCsvStatement(overdrawn).balances).toEqual([
+      { account: null, opening: '-12.00', closing: null },
+    ]);
+    const datedBefore = 'Solde au 31/12/2023;;5,00\nDate;Libellé;Montant\n02/01/2024;A;-1,00\n';
+    expect(parseCsvStatement(datedBefore).balances).toEqual([
+      { account: null, opening: '5.00', closing: null },
+    ]);
+  });
+
+  it('keeps a line with a bad date whose label starts like a balance a rejected line', () => {
+    const csv = 'Date;Libellé;Montant\n31/02/2024;BALANCE TRANSFER;-10,00\n01/03/2024;A;-1,00\n';
+    const { lines, rejections, balances } = parseCsvStatement(csv);
+    expect(lines).toHaveLength(1);
+    expect(rejections.map((r) => [r.line, r.code])).toEqual([[2, 'INVALID_DATE']]);
+    expect(balances).toEqual([]);
+  });
+
+  it('reads a running balance column, oldest or newest first', () => {
+    expect(parseCsvStatement(fixture('en-bank.csv')).balances).toEqual([
+      { account: null, opening: '9000.00', closing: '11994.44' },
+    ]);
+    const newestFirst = [
+      'Date,Description,Amount,Balance',
+      '2024-02-03,C,-5.00,95.00',
+      '2024-02-02,B,-10.00,100.00',
+      '2024-02-01,A,10.00,110.00',
+    ].join('\n');
+    expect(parseCsvStatement(newestFirst).balances).toEqual([
+      { account: null, opening: '100.00', closing: '95.00' },
+    ]);
+    const sameDayNewestFirst = [
+      'Date,Description,Amount,Balance',
+      '2024-02-01,B,-10.00,90.00',
+      '2024-02-01,A,-20.00,100.00',
+    ].join('\n');
+    expect(parseCsvStatement(sameDayNewestFirst).balances).toEqual([
+      { account: null, opening: '120.00', closing: '90.00' },
+    ]);
+    expect(parseCsvStatement('Date;Libellé;Montant\n01/01/2024;A;-1,00\n').balances).toEqual([]);
+  });
+});
+
 describe('detectDelimiter', () => {
   it('counts delimiters outside quotes only', () => {
     expect(detectDelimiter('a;b;c\n1;"2,5";3\n')).toBe(';');
@@ -147,8 +307,9 @@ describe('roleOfHeader', () => {
     ['Débit euros', 'debit'],
     ['Crédit', 'credit'],
     ['Paid in', 'credit'],
-    ['Solde', null],
-    ['Balance', null],
+    ['Solde', 'balance'],
+    ['Balance', 'balance'],
+    ['Catégorie', null],
   ])('%s → %s', (header, role) => {
     expect(roleOfHeader(header)).toBe(role);
   });

@@ -1,4 +1,6 @@
 import { parse } from 'csv-parse/sync';
+import { csvBalances, isBalanceLabel, readBalanceRow, type BalanceRow } from './csv-balances.js';
+import { rowChecker, type Row } from './csv-rows.js';
 import {
   detectDateOrder,
   detectDecimalSeparator,
@@ -18,7 +20,7 @@ import {
 export const CSV_DELIMITERS = [';', ',', '\t', '|'] as const;
 export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
-export const CSV_ROLES = ['date', 'valueDate', 'label', 'amount', 'debit', 'credit'] as const;
+export const CSV_ROLES = ['date', 'valueDate', 'label', 'amount', 'debit', 'credit', 'balance'] as const;
 export type CsvRole = (typeof CSV_ROLES)[number];
 
 export interface CsvOptions {
@@ -53,17 +55,65 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
     cell(r, columns.debit),
     cell(r, columns.credit),
   ]);
-  const decimal = options.decimalSeparator ?? detectDecimalSeparator(amountCells, delimiter);
+  const decimal =
+    options.decimalSeparator ??
+    detectDecimalSeparator([...amountCells, ...data.map((r) => cell(r, columns.balance))], delimiter);
+  const balanceRow = (cells: string[], preamble: boolean) =>
+    readBalanceRow(cells, {
+      decimal,
+      dateOrder,
+      debitColumn: columns.debit,
+      normalize: normalizeHeader,
+      preamble,
+    });
+  const stated = rows
+    .slice(0, Math.max(0, firstDataRow - 1))
+    .map((r) => balanceRow(r.cells, true))
+    .filter((b) => b !== null);
+  const balanceRows: BalanceRow[] = [];
+  const untrusted = rowChecker({
+    text,
+    header: firstDataRow > 0 ? rows[firstDataRow - 1].cells : null,
+    data,
+    delimiter,
+    decimal,
+    amountColumns: [columns.amount, columns.debit, columns.credit].filter((c) => c !== undefined),
+    balanceColumn: columns.balance,
+    amounts: amountCells.filter((c) => c !== ''),
+  });
 
   const lines: StatementLine[] = [];
   const rejections: Rejection[] = [];
   for (const row of data) {
     const reject = (code: Rejection['code'], message: string) =>
       rejections.push({ line: row.line, code, message });
+    const date = parseCsvDate(cell(row, columns.date), dateOrder);
+    // A balance row has no date of its own, or names the balance where the date goes; a line with a bad
+    // date whose label happens to start with "Balance" stays a rejected line.
     const rawDate = cell(row, columns.date);
-    const date = parseCsvDate(rawDate, dateOrder);
+    const mayStateBalance = date === null && (rawDate === '' || isBalanceLabel(rawDate, normalizeHeader));
+    const statedHere = mayStateBalance ? balanceRow(row.cells, false) : null;
+    if (statedHere) {
+      stated.push(statedHere);
+      continue;
+    }
+    const problem = untrusted(row);
+    if (problem) {
+      // Its cells may be shifted or cut: not even its date can be trusted for the balances.
+      balanceRows.push({ date: problem.code === 'FIELD_COUNT' ? null : date, amount: null, balance: null });
+      reject(problem.code, problem.message);
+      continue;
+    }
+    const rawBalance = cell(row, columns.balance);
+    const balance = rawBalance === '' ? null : parseCsvAmount(rawBalance, decimal);
+    const balanceRowOf = (amount: string | null) => ({
+      date,
+      amount,
+      balance: balance && 'value' in balance ? balance.value : null,
+    });
     if (!date) {
-      reject('INVALID_DATE', `"${rawDate}" is not a ${dateOrder} date`);
+      balanceRows.push(balanceRowOf(null));
+      reject('INVALID_DATE', `"${cell(row, columns.date)}" is not a ${dateOrder} date`);
       continue;
     }
     const amount = readAmount(
@@ -75,6 +125,7 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
         split: columns.amount === undefined,
       },
     );
+    balanceRows.push(balanceRowOf('code' in amount ? null : amount.value));
     if ('code' in amount) {
       reject(amount.code, amount.message);
       continue;
@@ -90,13 +141,9 @@ export function parseCsvStatement(text: string, options: CsvOptions = {}): Parse
       account: null,
     });
   }
-  return { lines, rejections, accounts: [] };
-}
-
-interface Row {
-  cells: string[];
-  /** 1-based line of the file where the record starts. */
-  line: number;
+  const { opening, closing } = csvBalances(balanceRows, stated);
+  const balances = opening !== null || closing !== null ? [{ account: null, opening, closing }] : [];
+  return { lines, rejections, accounts: [], balances };
 }
 
 function readRecords(text: string, delimiter: string): Row[] {
@@ -116,7 +163,19 @@ function readRecords(text: string, delimiter: string): Row[] {
       line: info.lines - (record.join('').match(/\n/g)?.length ?? 0),
     }));
   } catch (e) {
-    throw new StatementParseError((e as Error).message);
+    // csv-parse's messages name its options ("relax_quotes", "max_record_size"); keep the line and gist.
+    const error = e as Error & { code?: string; lines?: number };
+    const at = error.lines ? ` at line ${error.lines}` : '';
+    const why =
+      error.code === 'CSV_MAX_RECORD_SIZE'
+        ? `a record${at} is longer than ${MAX_RECORD_BYTES} bytes`
+        : error.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? `a quote opened${at} is never closed`
+          : `malformed CSV${at}`;
+    throw new StatementParseError(
+      `${why}: the file is damaged or cut short`,
+      error.lines ? { line: error.lines } : undefined,
+    );
   }
 }
 
@@ -165,6 +224,8 @@ interface Columns {
   amount?: number;
   debit?: number;
   credit?: number;
+  /** A running balance, to check the lines against. */
+  balance?: number;
 }
 
 /** Header names, compared without case, accents or punctuation. */
@@ -178,7 +239,7 @@ export function normalizeHeader(name: string): string {
     .trim();
 }
 
-/** Which role a header name plays, in French or English; null for columns of no use (balance, category). */
+/** Which role a header name plays, in French or English; null for columns of no use (category...). */
 export function roleOfHeader(name: string): CsvRole | 'detail' | null {
   const n = normalizeHeader(name);
   const starts = (...prefixes: string[]) => prefixes.some((p) => n === p || n.startsWith(`${p} `));
@@ -202,6 +263,7 @@ export function roleOfHeader(name: string): CsvRole | 'detail' | null {
   if (starts('credit', 'credits', 'deposit', 'deposits', 'paid in', 'money in', 'entree', 'entrees'))
     return 'credit';
   if (starts('montant', 'amount', 'somme', 'transaction amount')) return 'amount';
+  if (starts('solde', 'balance', 'running balance', 'nouveau solde')) return 'balance';
   if (
     starts(
       'libelle',
@@ -285,6 +347,7 @@ function columnsFromHeader(cells: string[], given: Partial<Record<CsvRole, strin
     date: roles.date,
     valueDate: roles.valueDate,
     label: [...(roles.label === undefined ? [] : [roles.label]), ...details],
+    balance: roles.balance,
     ...(hasAmount ? { amount: roles.amount } : { debit: roles.debit, credit: roles.credit }),
   };
 }
@@ -305,6 +368,7 @@ function columnsFromNumbers(given: Partial<Record<CsvRole, string>>): Columns | 
     date,
     valueDate: index('valueDate'),
     label: label === undefined ? [] : [label],
+    balance: index('balance'),
     ...(amount !== undefined ? { amount } : { debit, credit }),
   };
 }

@@ -47,16 +47,14 @@ describe('parseOfxStatement', () => {
       '<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKTRANLIST>',
       '<STMTTRN><DTPOSTED>20240230<TRNAMT>-1.00<FITID>A</STMTTRN>',
       '<STMTTRN><DTPOSTED>20240301<TRNAMT>abc<FITID>B</STMTTRN>',
-      '<STMTTRN><DTPOSTED>20240301<FITID>C</STMTTRN>',
       '<STMTTRN><DTPOSTED>20240301<TRNAMT>-2,50<FITID>D<NAME>OK</STMTTRN>',
       '</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>',
     ].join('\n');
     const { lines, rejections } = parseOfxStatement(ofx);
-    expect(lines).toEqual([expect.objectContaining({ line: 5, amount: '-2.50', bankId: 'D' })]);
+    expect(lines).toEqual([expect.objectContaining({ line: 4, amount: '-2.50', bankId: 'D' })]);
     expect(rejections.map((r) => [r.line, r.code])).toEqual([
       [2, 'INVALID_DATE'],
       [3, 'INVALID_AMOUNT'],
-      [4, 'MISSING_AMOUNT'],
     ]);
   });
 
@@ -87,5 +85,81 @@ describe('readOfxTree', () => {
     const started = performance.now();
     expect(parseOfxStatement(ofx).lines).toHaveLength(20000);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('parseOfxStatement balances', () => {
+  it('reads LEDGERBAL as the closing balance; OFX states no opening', () => {
+    expect(parseOfxStatement(fixture('bank-v1.ofx')).balances).toEqual([
+      { account: 0, opening: null, closing: '8515.10' },
+    ]);
+    expect(parseOfxStatement(fixture('bank-v2.ofx')).balances).toEqual([
+      { account: 0, opening: null, closing: '9255.11' },
+    ]);
+    const noBalance = '<OFX><STMTRS><CURDEF>EUR<BANKTRANLIST></BANKTRANLIST></STMTRS></OFX>';
+    expect(parseOfxStatement(noBalance).balances).toEqual([]);
+    const badBalance = noBalance.replace(
+      '</STMTRS>',
+      '<LEDGERBAL><BALAMT>12,3,4<DTASOF>20240101</LEDGERBAL></STMTRS>',
+    );
+    expect(() => parseOfxStatement(badBalance)).toThrow(/LEDGERBAL/);
+  });
+});
+
+describe('parseOfxStatement on truncated or malformed files', () => {
+  const v1 = fixture('bank-v1.ofx');
+  const v2 = fixture('bank-v2.ofx');
+  const cutAfter = (text: string, marker: string, extra = 0) => text.slice(0, text.indexOf(marker) + extra);
+
+  it.each([
+    ['1.x cut inside a transaction', cutAfter(v1, '<TRNAMT>2400.00')],
+    ['1.x cut inside a FITID', cutAfter(v1, '<FITID>4B4E1A2C0003', 11)],
+    ['1.x cut before any transaction', cutAfter(v1, '<STMTTRN>')],
+    ['1.x cut right after a transaction', cutAfter(v1, '</STMTTRN>', 10)],
+    ['1.x without its last closing tag', v1.replace('</OFX>', '')],
+    ['1.x without </BANKTRANLIST>', v1.replace('</BANKTRANLIST>', '')],
+    ['1.x without </STMTRS>', v1.replace('</STMTRS>', '')],
+    ['1.x with a transaction left open', v1.replace('</STMTTRN>', '')],
+    ['2.x cut inside a transaction', cutAfter(v2, '<TRNAMT>780.00')],
+    ['2.x cut inside a FITID', cutAfter(v2, '<FITID>20240409', 15)],
+    ['2.x cut inside a tag', cutAfter(v2, '<STMTTRN>', 5)],
+    ['2.x cut before any transaction', cutAfter(v2, '<BANKTRANLIST>', 14)],
+    ['2.x without </OFX>', v2.replace('</OFX>', '')],
+    ['2.x with a stray closing tag', v2.replace('<TRNAMT>-39.99</TRNAMT>', '<TRNAMT>-39.99</TRNAMT></NAME>')],
+    ['2.x with text between elements', v2.replace('</STMTTRN>', '</STMTTRN> garbage ')],
+    ['garbage after </OFX>', `${v2}\n<OFX><STMTRS>`],
+    ['a transaction without FITID', v1.replace('<FITID>4B4E1A2C0002', '')],
+    ['a transaction with an empty FITID', v2.replace('<FITID>2024040900003</FITID>', '<FITID></FITID>')],
+    ['a transaction without TRNAMT', v1.replace('<TRNAMT>-1500.00', '')],
+    ['a transaction without DTPOSTED', v2.replace('<DTPOSTED>20240409</DTPOSTED>', '')],
+    ['a transaction with two amounts', v1.replace('<TRNAMT>2400.00', '<TRNAMT>2400.00\n<TRNAMT>24.00')],
+    ['garbage', '<OFX>\u0000\u0001<<<>>>'],
+  ])('refuses the whole file: %s', (_name, text) => {
+    expect(() => parseOfxStatement(text)).toThrow(StatementParseError);
+  });
+
+  it('says where the file stops making sense', () => {
+    expect(() => parseOfxStatement(cutAfter(v1, '<TRNAMT>2400.00'))).toThrow(
+      /ends before <STMTTRN> \(line 49\) is closed/,
+    );
+    expect(() => parseOfxStatement(v1.replace('<FITID>4B4E1A2C0002', ''))).toThrow(
+      /<STMTTRN> at line 49 has no FITID/,
+    );
+  });
+
+  it('gives the line in details, and takes a DOS end-of-file mark after </OFX> as nothing', () => {
+    try {
+      parseOfxStatement(cutAfter(v1, '<TRNAMT>2400.00'));
+    } catch (e) {
+      expect((e as StatementParseError).details).toEqual({ line: 49 });
+    }
+    expect(parseOfxStatement(`${v1}\u001a`).lines).toHaveLength(4);
+  });
+
+  it('still reads empty SGML leaves, which some banks write', () => {
+    const ofx = v1.replace('<MEMO>COTISATIONS FEVRIER', '<MEMO>');
+    const { lines } = parseOfxStatement(ofx);
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toMatchObject({ label: 'PRLV SEPA URSSAF', bankId: '4B4E1A2C0003' });
   });
 });

@@ -6,6 +6,7 @@ import {
   type ParsedStatement,
   type Rejection,
   type StatementAccount,
+  type StatementBalances,
   type StatementLine,
 } from './statement.js';
 
@@ -27,12 +28,16 @@ export function parseOfxStatement(text: string): ParsedStatement {
   const lines: StatementLine[] = [];
   const rejections: Rejection[] = [];
   const accounts: StatementAccount[] = [];
+  const balances: StatementBalances[] = [];
   for (const statement of statements) {
     const from = child(statement, 'BANKACCTFROM') ?? child(statement, 'CCACCTFROM');
     const currency = leaf(statement, 'CURDEF')?.toUpperCase() ?? null;
     const account = accounts.push({ iban: null, number: from ? leaf(from, 'ACCTID') : null, currency }) - 1;
+    const closing = ledgerBalance(statement);
+    if (closing !== null) balances.push({ account, opening: null, closing });
     const transactions = child(statement, 'BANKTRANLIST')?.children.filter((c) => c.name === 'STMTTRN') ?? [];
     for (const trn of transactions) {
+      requireOnce(trn, ['DTPOSTED', 'TRNAMT', 'FITID']);
       const reject = (code: Rejection['code'], message: string) =>
         rejections.push({ line: trn.line, code, message });
       const posted = leaf(trn, 'DTPOSTED') ?? '';
@@ -41,12 +46,7 @@ export function parseOfxStatement(text: string): ParsedStatement {
         reject('INVALID_DATE', `DTPOSTED "${posted}" is not a date`);
         continue;
       }
-      const rawAmount = leaf(trn, 'TRNAMT');
-      if (rawAmount === null || rawAmount === '') {
-        reject('MISSING_AMOUNT', 'no TRNAMT');
-        continue;
-      }
-      const amount = parseMachineAmount(rawAmount);
+      const amount = parseMachineAmount(leaf(trn, 'TRNAMT') ?? '');
       if ('problem' in amount) {
         reject('INVALID_AMOUNT', `TRNAMT ${amount.problem}`);
         continue;
@@ -67,14 +67,50 @@ export function parseOfxStatement(text: string): ParsedStatement {
           leaf(trn, 'CHECKNUM') ? `CHQ ${leaf(trn, 'CHECKNUM')}` : null,
         ]),
         amount: amount.value,
-        bankId: leaf(trn, 'FITID') || null,
+        bankId: leaf(trn, 'FITID'),
         // CURRENCY (unlike ORIGCURRENCY) means the amounts are in that currency, not in CURDEF.
         currency: (trnCurrency ? leaf(trnCurrency, 'CURSYM')?.toUpperCase() : null) ?? currency,
         account,
       });
     }
   }
-  return { lines, rejections, accounts };
+  return { lines, rejections, accounts, balances };
+}
+
+/**
+ * LEDGERBAL is the booked balance at DTASOF, the end of the statement: its closing balance. OFX states
+ * no opening balance (AVAILBAL is what may be spent, not a booked balance), so an OFX import reports its
+ * closing balance and checks nothing.
+ */
+function ledgerBalance(statement: OfxNode): string | null {
+  const ledger = child(statement, 'LEDGERBAL');
+  if (!ledger) return null;
+  const raw = leaf(ledger, 'BALAMT');
+  const amount = parseMachineAmount(raw ?? '');
+  if ('problem' in amount) {
+    throw new StatementParseError(`<LEDGERBAL> at line ${ledger.line}: BALAMT ${amount.problem}`, {
+      line: ledger.line,
+    });
+  }
+  return amount.value;
+}
+
+/**
+ * OFX requires a posting date, an amount and the bank's id in every transaction: one without them was
+ * damaged or cut, and reading it anyway would store a line that a later, complete file duplicates.
+ */
+function requireOnce(trn: OfxNode, names: string[]): void {
+  for (const name of names) {
+    const found = trn.children.filter((c) => c.name === name);
+    if (found.length === 0 || !found[0].value) {
+      throw new StatementParseError(`<STMTTRN> at line ${trn.line} has no ${name}`, { line: trn.line });
+    }
+    if (found.length > 1) {
+      throw new StatementParseError(`<STMTTRN> at line ${trn.line} has ${found.length} ${name}`, {
+        line: trn.line,
+      });
+    }
+  }
 }
 
 /** `20240105`, `20240105120000`, `20240105120000.000[-5:EST]` → the day as written. */
@@ -96,10 +132,43 @@ const MAX_DEPTH = 64;
 const NAME = /^[A-Za-z][A-Za-z0-9_.]*$/;
 
 /**
+ * The aggregates of a bank or card statement response, which OFX 1.x (SGML) closes explicitly like 2.x
+ * does: one left open means the file was cut short or damaged. Other elements with no text are taken as
+ * empty leaves when their closing tag never comes (`<MEMO>` alone on its line, which some banks write).
+ */
+const AGGREGATES = new Set([
+  'OFX',
+  'SIGNONMSGSRSV1',
+  'SONRS',
+  'STATUS',
+  'FI',
+  'BANKMSGSRSV1',
+  'CREDITCARDMSGSRSV1',
+  'STMTTRNRS',
+  'CCSTMTTRNRS',
+  'STMTRS',
+  'CCSTMTRS',
+  'BANKACCTFROM',
+  'CCACCTFROM',
+  'BANKACCTTO',
+  'CCACCTTO',
+  'BANKTRANLIST',
+  'STMTTRN',
+  'PAYEE',
+  'CURRENCY',
+  'ORIGCURRENCY',
+  'LEDGERBAL',
+  'AVAILBAL',
+  'BALLIST',
+  'BAL',
+]);
+
+/**
  * The element tree of an OFX file, SGML or XML, in one pass: an element followed by text is a leaf (its
  * closing tag is optional, as in SGML), an element followed by another tag is an aggregate, and a closing
  * tag closes the nearest open aggregate of its name. Headers, processing instructions and comments are
- * skipped.
+ * skipped. The file is refused (StatementParseError) unless every aggregate it opens is closed, in order,
+ * up to `</OFX>`: a file cut anywhere, even between two transactions, never reads as a shorter statement.
  */
 export function readOfxTree(text: string): OfxNode {
   const root: OfxNode = { name: '#root', value: null, children: [], line: 1 };
@@ -114,40 +183,49 @@ export function readOfxTree(text: string): OfxNode {
     const lt = text.indexOf('<', i);
     if (lt < 0) break;
     line += countNewlines(text, i, lt);
-    if (text.startsWith('<!--', lt)) {
-      i = skipPast(text, lt, '-->');
-      line += countNewlines(text, lt, i);
-      continue;
-    }
-    if (text.startsWith('<?', lt) || text.startsWith('<!', lt)) {
-      i = skipPast(text, lt, '>');
+    if (text.startsWith('<!--', lt) || text.startsWith('<?', lt) || text.startsWith('<!', lt)) {
+      const end = text.startsWith('<!--', lt) ? '-->' : '>';
+      const past = text.indexOf(end, lt);
+      if (past < 0)
+        throw new StatementParseError(`the file ends inside a comment opened at line ${line}`, {
+          line: line,
+        });
+      i = past + end.length;
       line += countNewlines(text, lt, i);
       continue;
     }
     const gt = text.indexOf('>', lt);
-    if (gt < 0) throw new StatementParseError(`unterminated tag at line ${line}`);
+    if (gt < 0) throw new StatementParseError(`the file ends inside a tag at line ${line}`, { line });
     let tag = text.slice(lt + 1, gt).trim();
     const closing = tag.startsWith('/');
     const selfClosing = !closing && tag.endsWith('/');
     tag = tag.replace(/^\//, '').replace(/\/$/, '').trim();
-    if (!NAME.test(tag)) throw new StatementParseError(`invalid tag <${tag.slice(0, 40)}> at line ${line}`);
+    if (!NAME.test(tag))
+      throw new StatementParseError(`invalid tag <${tag.slice(0, 40)}> at line ${line}`, { line });
     const name = tag.toUpperCase();
     const textEnd = nextTag(text, gt + 1);
     const content = text.slice(gt + 1, textEnd);
     const current = stack[stack.length - 1];
+    if (current === root && root.children.length > 0 && !closing) {
+      throw new StatementParseError(`<${name}> at line ${line} comes after </OFX>`, { line });
+    }
 
     if (closing) {
       if (lastLeaf?.name === name) {
         // `</NAME>` right after the leaf `<NAME>value`: the XML form of a leaf.
       } else {
-        const at = stack.map((n) => n.name).lastIndexOf(name);
-        if (at > 0) stack.length = at;
+        closeAggregate(stack, name, line);
       }
       lastLeaf = null;
     } else if (selfClosing) {
       current.children.push({ name, value: '', children: [], line });
       lastLeaf = null;
     } else if (content.trim() !== '') {
+      if (AGGREGATES.has(name)) {
+        throw new StatementParseError(`<${name}> at line ${line} holds text instead of elements`, {
+          line: line,
+        });
+      }
       lastLeaf = { name, value: decodeEntities(content.trim()), children: [], line };
       current.children.push(lastLeaf);
     } else {
@@ -157,21 +235,50 @@ export function readOfxTree(text: string): OfxNode {
       if (stack.length > MAX_DEPTH) throw new StatementParseError('elements nested too deeply');
       lastLeaf = null;
     }
+    // eslint-disable-next-line no-control-regex
+    if ((closing || selfClosing) && content.replace(/[\s\u0000-\u001f]+/g, '') !== '') {
+      throw new StatementParseError(`unexpected text after </${name}> at line ${line}`, { line });
+    }
     line += countNewlines(text, lt, textEnd);
     i = textEnd;
   }
+  if (stack.length > 1) {
+    const open = [...stack].reverse().find((n) => AGGREGATES.has(n.name)) ?? stack[stack.length - 1];
+    throw new StatementParseError(
+      `the file ends before <${open.name}> (line ${open.line}) is closed: it was cut short or damaged`,
+      { line: open.line },
+    );
+  }
   return root;
+}
+
+/**
+ * `</NAME>`: closes the nearest open element of that name. Elements left open above it must be empty
+ * SGML leaves (`<MEMO>` with no text): what they seemed to hold goes back to their parent. An aggregate
+ * left open, or a closing tag with nothing to close, means a damaged file.
+ */
+function closeAggregate(stack: OfxNode[], name: string, line: number): void {
+  const at = stack.map((n) => n.name).lastIndexOf(name);
+  if (at <= 0) throw new StatementParseError(`</${name}> at line ${line} closes no open element`, { line });
+  for (let k = stack.length - 1; k > at; k--) {
+    const open = stack[k];
+    if (AGGREGATES.has(open.name)) {
+      throw new StatementParseError(
+        `<${open.name}> (line ${open.line}) is not closed before </${name}> at line ${line}`,
+        { line: open.line },
+      );
+    }
+    const parent = stack[k - 1];
+    parent.children.push(...open.children.splice(0));
+    open.value = '';
+  }
+  stack.length = at;
 }
 
 /** Where the next tag starts (a `<` that opens one), or the end of the text. */
 function nextTag(text: string, from: number): number {
   const lt = text.indexOf('<', from);
   return lt < 0 ? text.length : lt;
-}
-
-function skipPast(text: string, from: number, end: string): number {
-  const at = text.indexOf(end, from);
-  return at < 0 ? text.length : at + end.length;
 }
 
 function countNewlines(text: string, from: number, to: number): number {

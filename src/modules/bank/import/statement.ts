@@ -36,9 +36,13 @@ export type RejectionCode =
   | 'MISSING_AMOUNT'
   | 'ZERO_AMOUNT'
   | 'DEBIT_AND_CREDIT'
+  | 'FIELD_COUNT'
   | 'NOT_BOOKED'
   | 'OTHER_CURRENCY'
   | 'OTHER_ACCOUNT';
+
+/** Something about the file as a whole that the import answer points out (it is still imported). */
+export type ImportWarningCode = 'NO_OPERATION' | 'BALANCE_MISMATCH';
 
 export interface Rejection {
   line: number;
@@ -46,10 +50,23 @@ export interface Rejection {
   message: string;
 }
 
+/**
+ * The booked balances a statement states, signed (a debit balance is negative), 2 decimals. Opening: the
+ * balance before its first line; closing: after its last. Either may be unknown (OFX states no opening).
+ */
+export interface StatementBalances {
+  /** Index in `accounts` of the statement they belong to; null for a file of one unnamed account (CSV). */
+  account: number | null;
+  opening: string | null;
+  closing: string | null;
+}
+
 export interface ParsedStatement {
   lines: StatementLine[];
   rejections: Rejection[];
   accounts: StatementAccount[];
+  /** Per statement of the file that states a balance; absent or empty when none does. */
+  balances?: StatementBalances[];
 }
 
 /** The file as a whole cannot be read (not the format it claims, no header, malformed XML...). */
