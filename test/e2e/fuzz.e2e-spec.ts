@@ -39,6 +39,9 @@ type Operation = {
   multipart?: Schema;
 };
 
+/** What no answer may show: a stack frame, a module path, SQL or a driver's error. */
+const LEAK = /node_modules|\bat \S+ \(|\.[jt]s:\d+|QueryFailedError|\bSELECT\b|\bINSERT INTO\b|\brelation "/;
+
 /** The issue's payloads, verbatim. */
 const DEEP = `{"name":${'['.repeat(3000)}${']'.repeat(3000)}}`;
 const SURROGATE_ESCAPE = '\\ud800';
@@ -306,6 +309,9 @@ describe('fuzz: no input answers 5xx', () => {
     }
     const res = await req;
     sent += 1;
+    if (LEAK.test(res.text ?? '')) {
+      failures.push(`${key(op)} leaks internals: ${res.text.slice(0, 200)}`);
+    }
     if (res.status >= 500) {
       const what = typeof options.body === 'string' ? options.body.slice(0, 80) : options.contentType;
       failures.push(
