@@ -83,6 +83,18 @@ const ODD_QUERY_VALUES = [
   '0000-01-01',
 ];
 
+/** Headers the app reads itself, with values no client should send (Latin-1 is all HTTP allows). */
+const ODD_HEADERS: Record<string, string>[] = [
+  { 'Idempotency-Key': 'k'.repeat(4000) },
+  { 'Idempotency-Key': '\u00ff\u00fe\u00e9' },
+  { 'Idempotency-Key': ' ' },
+  { 'X-Request-Id': '\u00ff'.repeat(200) },
+  { Authorization: `Bearer ${'a'.repeat(5000)}` },
+  { Authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' },
+  { Authorization: 'Bearer eyJ\u00ff.eyJ.sig' },
+  { Authorization: 'Basic dXNlcjpwYXNz' },
+];
+
 /** Values put in place of one field of an otherwise valid JSON body, as raw JSON text. */
 const ODD_VALUES = [
   'null',
@@ -296,10 +308,12 @@ describe('fuzz: no input answers 5xx', () => {
       query?: string;
       body?: string | Buffer;
       contentType?: string;
+      headers?: Record<string, string>;
     } = {},
   ): Promise<Response> {
     const req = t.http()[op.method as 'get'](url(op, options.params, options.query));
     if (credential) req.set(bearer(credential));
+    if (options.headers) req.set(options.headers);
     if (options.body !== undefined) {
       // Sent as given: superagent would serialize a Buffer declared as JSON into `{"type":"Buffer"…}`.
       req
@@ -439,6 +453,10 @@ describe('fuzz: no input answers 5xx', () => {
               call(op, credentialOf(op), { body, contentType }),
         ),
         () => call(op, credentialOf(op)),
+        ...ODD_HEADERS.map((headers) => () => {
+          const body = op.json ? JSON.stringify(validBody(op.json)) : undefined;
+          return call(op, credentialOf(op), { body, headers });
+        }),
         () => call(op, undefined, { body: DEEP }),
         () => call(op, 'pk_wrong', { body: '{"a":' }),
       ];
