@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { PDF, PNG } from '../fixtures/files.js';
 import { SEED_002_EXAMPLE } from '../fixtures/receipts.js';
-import { bearer, createAccount } from '../support/bank.js';
+import { bearer, createAccount, statement, STATEMENTS } from '../support/bank.js';
 import {
   createOrganization,
   createTestApp,
@@ -559,6 +559,55 @@ describe('fuzz: no input answers 5xx', () => {
     }
     expect(failures).toEqual([]);
   }, 120_000);
+
+  it('answers odd multipart field values, with a valid file, below 500', async () => {
+    const files: Record<string, { field: string; content: Buffer; name: string; type: string }> = {
+      receipt: { field: 'receipt', content: PNG, name: 'ticket.png', type: 'image/png' },
+      file: { field: 'file', content: statement(STATEMENTS.frenchCsv), name: 'releve.csv', type: 'text/csv' },
+    };
+    const ODD_FIELD_VALUES = [
+      '',
+      ' ',
+      '0',
+      '-1',
+      '99999999999999999999',
+      '1e308',
+      'null',
+      '[]',
+      'a\u0000b',
+      'x'.repeat(60_000),
+    ];
+    const jobs = operations
+      .filter((op) => op.multipart)
+      .flatMap((op) => {
+        const props = propertiesOf(op.multipart as Schema);
+        const file = files[props.find(([, p]) => p.format === 'binary')?.[0] ?? ''];
+        const base = Object.fromEntries(
+          props
+            .filter(([, p]) => p.format !== 'binary')
+            .map(([name, p]) => [name, fieldValue(name, p)])
+            .filter(([, v]) => v !== undefined)
+            .map(([name, v]) => [name, String(v)]),
+        ) as Record<string, string>;
+        return props
+          .filter(([, p]) => p.format !== 'binary')
+          .flatMap(([name]) =>
+            ODD_FIELD_VALUES.map((value) => async () => {
+              const http = t.http();
+              const req = http[op.method as 'post'](url(op)).set(bearer(credentialOf(op)));
+              for (const [k, v] of Object.entries({ ...base, [name]: value })) req.field(k, v);
+              if (file) req.attach(file.field, file.content, { filename: file.name, contentType: file.type });
+              const res = await req;
+              sent += 1;
+              if (res.status >= 500)
+                failures.push(`${key(op)} multipart ${name}=${value.slice(0, 40)} → ${res.status}`);
+            }),
+          );
+      });
+    await inBatches(jobs);
+    expect(failures).toEqual([]);
+    expect(jobs.length).toBeGreaterThan(100);
+  }, 300_000);
 
   it('sent what it meant to', () => {
     expect(sent).toBeGreaterThan(1000);
