@@ -1,7 +1,7 @@
 import { ValidationPipe, type INestApplication, type ValidationError } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -9,6 +9,8 @@ import { SCOPE_DESCRIPTIONS } from './common/auth/scopes.js';
 import { DomainError } from './common/errors/domain-error.js';
 import { AllExceptionsFilter } from './common/errors/http-exception.filter.js';
 import { requestIdOf } from './common/logging/logger.js';
+import { bodyParsers } from './common/validation/body-parsers.js';
+import { RequestInputInterceptor } from './common/validation/request-input.interceptor.js';
 import type { AppConfig } from './config/app-config.js';
 
 /** Everything main.ts and the e2e tests share: the app is configured in exactly one place. */
@@ -56,9 +58,9 @@ export function setupApp(app: NestExpressApplication, config: AppConfig, logger:
     maxAge: 600,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   });
-  app.use(express.json({ limit: '1mb' }));
-  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(...bodyParsers());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
+  app.useGlobalInterceptors(new RequestInputInterceptor(app.get(Reflector)));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -108,6 +108,20 @@ describe('loadConfig', () => {
       });
     });
 
+    it('reads TRUST_PROXY as Express does: a switch, a number of proxies, or their addresses', () => {
+      expect(loadConfig({}).trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+      expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+      expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(0);
+      expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1,fd00::/8' }).trustProxy).toEqual([
+        'loopback',
+        '10.0.0.0/8',
+        '::1',
+        'fd00::/8',
+      ]);
+    });
+
     it('accepts the edges of the port range', () => {
       expect(loadConfig({ PORT: '0' }).port).toBe(0);
       expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
@@ -153,6 +167,9 @@ describe('loadConfig', () => {
       ['SIGNED_URL_TTL_SECONDS', '5'],
       ['AUTH_FAILURE_LIMIT', '0'],
       ['TRUST_PROXY', 'maybe'],
+      ['TRUST_PROXY', '11'],
+      ['TRUST_PROXY', '10.0.0.0/33'],
+      ['TRUST_PROXY', 'loopback,proxy.example.com'],
     ])('refuses %s=%j with a problem naming the variable', (name, value) => {
       const problems = problemsOf({ [name]: value });
       expect(problems).toHaveLength(1);

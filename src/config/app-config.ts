@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export type StorageDriverName = 'local' | 's3';
@@ -52,7 +53,11 @@ export interface AppConfig {
       }
     | undefined;
   authFailureLimit: { max: number; windowSeconds: number };
-  trustProxy: boolean;
+  /**
+   * Express's `trust proxy`: which hops may say who the client is (X-Forwarded-For). false: none, the
+   * peer's address is the client's; a number: that many proxies in front; addresses/subnets: those proxies.
+   */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -118,7 +123,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     max: read.integer('AUTH_FAILURE_LIMIT', 20, 1, 100000),
     windowSeconds: read.integer('AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86400),
   };
-  const trustProxy = read.boolean('TRUST_PROXY', false);
+  const trustProxy = read.trustProxy('TRUST_PROXY');
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -243,6 +248,31 @@ class EnvReader {
     }
   }
 
+  /** true/false, a hop count, or proxy addresses and subnets (and Express's names such as loopback). */
+  trustProxy(name: string): boolean | number | string[] {
+    const value = this.raw(name);
+    if (value === undefined) return false;
+    // A number counts hops (1: the client is whoever the one proxy in front says), so it is read first.
+    if (/^\d+$/.test(value)) {
+      const hops = Number(value);
+      return hops <= 10 ? hops : this.fail(name, `must count at most 10 proxies, got ${hops}`, false);
+    }
+    if (['true', 'yes', 'false', 'no'].includes(value.toLowerCase())) return this.boolean(name, false);
+    const entries = value
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const bad = entries.filter((e) => !isProxyAddress(e));
+    if (bad.length > 0) {
+      return this.fail(
+        name,
+        `must be true, false, a number of proxies, or proxy addresses/subnets (e.g. 10.0.0.0/8,loopback), got "${bad.join(', ')}"`,
+        false,
+      );
+    }
+    return entries;
+  }
+
   originList(name: string): string[] {
     const value = this.raw(name);
     if (value === undefined) return [];
@@ -261,4 +291,13 @@ class EnvReader {
     }
     return origins;
   }
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

@@ -1,3 +1,4 @@
+import { findFormFieldFault, RequestInputError } from '../validation/request-input.js';
 import type { Request, Response } from 'express';
 import type { RequestHandler } from 'express';
 import type { StorageEngine } from 'multer';
@@ -36,7 +37,10 @@ export function boundedMemoryStorage(maxBytes: number): StorageEngine {
   };
 }
 
-/** Runs a multer middleware as a promise, its errors mapped by `toError`. */
+/**
+ * Runs a multer middleware as a promise, its errors mapped by `toError`. A text field that is not
+ * Unicode rejects with a RequestInputError, which the RequestInputInterceptor answers in the route's shape.
+ */
 export function runMulter(
   middleware: RequestHandler,
   req: Request,
@@ -44,6 +48,10 @@ export function runMulter(
   toError: (err: unknown) => Error,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    middleware(req, res, (err: unknown) => (err ? reject(toError(err)) : resolve()));
+    middleware(req, res, (err: unknown) => {
+      if (err) return reject(toError(err));
+      const fault = findFormFieldFault((req.body ?? {}) as Record<string, unknown>);
+      return fault ? reject(new RequestInputError(fault)) : resolve();
+    });
   });
 }

@@ -55,6 +55,22 @@ export class ApiKeysService {
     };
   }
 
+  /**
+   * Whether a live key shows this prefix: a failed credential claiming a real key's prefix is counted
+   * against that key (and its caller's address), not against everyone at the address. No index: asked
+   * only after a failed authentication, on a table of a few rows per organization.
+   */
+  async prefixInUse(prefix: string): Promise<boolean> {
+    const rows: { found: boolean }[] = await this.keys.manager.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM api_keys
+          WHERE prefix = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+       ) AS found`,
+      [prefix],
+    );
+    return rows[0]?.found === true;
+  }
+
   async issue(
     input: { organizationId: string; name: string; scopes: Scope[]; expiresAt?: Date | null },
     manager?: EntityManager,

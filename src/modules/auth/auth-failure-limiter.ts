@@ -1,7 +1,13 @@
 /**
- * Counts failed authentications per client address in a fixed window and blocks an address that fails
- * too often. Kept in memory on purpose: it only slows down guessing, so each replica keeping its own
- * count is enough, and a restart forgetting them is harmless.
+ * Counts failed authentications per bucket (an address, or an address and the key a credential claims
+ * to be) in a fixed window; past `max`, the bucket's failures answer 429. It never refuses a valid
+ * credential: the guard verifies first and only counts what failed.
+ *
+ * Kept in each replica's memory on purpose, although DESIGN keeps shared state out of process memory:
+ * nothing correct depends on it (a valid key passes on every replica), so N replicas only let a guesser
+ * fail N × max times per window instead of max, still bounded; a restart forgetting the counts is
+ * harmless; and counting in PostgreSQL would turn every failed attempt into a write an attacker can
+ * cause at will.
  */
 export class AuthFailureLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();

@@ -51,17 +51,14 @@ export class AuthGuard implements CanActivate {
       return this.checkSignature(req);
     }
 
-    const client = req.ip ?? 'unknown';
-    const retryAfter = this.limiter.retryAfterSeconds(client);
-    if (retryAfter > 0) {
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfter));
-      throw tooManyAuthFailures(retryAfter);
-    }
+    // Verified first, always: a valid credential passes whatever others at its address got wrong.
     let principal;
     try {
       principal = await this.authenticator.authenticate(req.headers.authorization);
     } catch (e) {
-      if (e instanceof DomainError && e.kind === 'unauthenticated') this.limiter.recordFailure(client);
+      if (e instanceof DomainError && e.kind === 'unauthenticated') {
+        await this.countFailure(req, context.switchToHttp().getResponse<Response>());
+      }
       throw e;
     }
     if (platformOnly && !principal.platformAdmin) throw platformAdminRequired();
@@ -71,6 +68,23 @@ export class AuthGuard implements CanActivate {
     if (missing.length > 0) throw insufficientScope(scopes ?? [], missing);
     req.principal = principal;
     return true;
+  }
+
+  /**
+   * A failure counts against the address and the live key it claims to be (by its shown prefix), or
+   * against the address alone when it claims none (random guesses, JWTs, no credential). Past the
+   * limit, failures answer 429 with Retry-After instead of 401.
+   */
+  private async countFailure(req: Request, res: Response): Promise<void> {
+    const client = req.ip ?? 'unknown';
+    const prefix = await this.authenticator.claimedKeyPrefix(req.headers.authorization);
+    const bucket = prefix ? `${client} ${prefix}` : client;
+    const retryAfter = this.limiter.retryAfterSeconds(bucket);
+    if (retryAfter > 0) {
+      res.setHeader('Retry-After', String(retryAfter));
+      throw tooManyAuthFailures(retryAfter);
+    }
+    this.limiter.recordFailure(bucket);
   }
 
   private checkSignature(req: Request): boolean {

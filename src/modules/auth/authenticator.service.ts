@@ -4,10 +4,22 @@ import { isScope } from '../../common/auth/scopes.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
+import { displayPrefix } from './api-key-secret.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { authRequired, invalidCredentials, unsupportedScheme } from './auth.errors.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import { OrganizationsService } from './organizations.service.js';
+
+/** `Bearer <JWT>`, `Bearer <API key>` or `Token <API key>` (seed 003); undefined for anything else. */
+function readCredential(authorization: string): { kind: 'jwt' | 'api_key'; credential: string } | undefined {
+  const match = /^(\w+)\s+(\S+)\s*$/.exec(authorization.trim());
+  if (!match) return undefined;
+  const scheme = match[1].toLowerCase();
+  const credential = match[2];
+  if (scheme === 'bearer' && JWT_SHAPE.test(credential)) return { kind: 'jwt', credential };
+  if (scheme === 'bearer' || scheme === 'token') return { kind: 'api_key', credential };
+  return undefined;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JWT_SHAPE = /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/;
@@ -27,13 +39,23 @@ export class AuthenticatorService {
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
     if (!authorization?.trim()) throw authRequired();
-    const match = /^(\w+)\s+(\S+)\s*$/.exec(authorization.trim());
-    if (!match) throw unsupportedScheme();
-    const scheme = match[1].toLowerCase();
-    const credential = match[2];
-    if (scheme === 'bearer' && JWT_SHAPE.test(credential)) return this.fromJwt(credential);
-    if (scheme === 'bearer' || scheme === 'token') return this.fromApiKey(credential);
-    throw unsupportedScheme();
+    const presented = readCredential(authorization);
+    if (!presented) throw unsupportedScheme();
+    return presented.kind === 'jwt'
+      ? this.fromJwt(presented.credential)
+      : this.fromApiKey(presented.credential);
+  }
+
+  /**
+   * The shown prefix of the live API key a refused credential claims to be, if it claims one: its
+   * failures are then counted against that key, so that guesses at one key are slowed without a
+   * stranger's failures at the same address ever counting against it.
+   */
+  async claimedKeyPrefix(authorization: string | undefined): Promise<string | undefined> {
+    const presented = authorization ? readCredential(authorization) : undefined;
+    if (presented?.kind !== 'api_key' || presented.credential.length > 200) return undefined;
+    const prefix = displayPrefix(presented.credential);
+    return (await this.apiKeys.prefixInUse(prefix)) ? prefix : undefined;
   }
 
   private async fromApiKey(secret: string): Promise<Principal> {

@@ -45,6 +45,8 @@ export const MESSAGES = {
   operationDateRequired: "La date d'opération est obligatoire",
   operationDateInvalid: "La date d'opération doit être une date valide au format AAAA-MM-JJ HH:mm:ss",
   createdAtInvalid: 'La date de création doit être une date valide au format AAAA-MM-JJ HH:mm:ss',
+  tooDeep: 'La valeur contient trop de niveaux imbriqués',
+  invalidText: 'Le texte contient des caractères invalides (UTF-8 mal formé)',
 } as const;
 
 type Raw = Record<string, unknown>;

@@ -41,6 +41,8 @@ import {
   ReceiptPageDto,
   ReceiptWriteDto,
 } from './dto/receipt.dto.js';
+import { InputFaultsAsFieldMap } from '../../common/validation/request-input.interceptor.js';
+import { MESSAGES } from './receipt-input.js';
 import { ReceiptIdPipe } from './receipt-id.pipe.js';
 import { parseReceiptListQuery, RECEIPT_SORT_FIELDS } from './receipt-list-query.js';
 import { ReceiptUploadInterceptor } from './receipt-upload.interceptor.js';
@@ -68,6 +70,7 @@ const WRITE_BODY = {
   type: ReceiptFieldErrorsDto,
   description: 'One French message per failing field',
 })
+@InputFaultsAsFieldMap({ too_deep: MESSAGES.tooDeep, invalid_unicode: MESSAGES.invalidText })
 @Controller('invoice')
 export class ReceiptsController {
   constructor(
