@@ -220,4 +220,104 @@ describe('Idempotency-Key', () => {
       expect(count).toBe(0);
     });
   });
+
+  /**
+   * A kill between the commit and the response must leave the response stored: each POST that creates
+   * writes the key's response in the transaction of its row. Triggers note the transaction of each
+   * write, and the two must be the same.
+   */
+  describe('stores the response in the transaction of the row, on every POST that creates', () => {
+    const TABLES = [
+      'receipts',
+      'payment_requests',
+      'invoice_uploads',
+      'bank_accounts',
+      'bank_operations',
+      'affectations',
+      'organizations',
+      'api_keys',
+    ];
+    beforeAll(async () => {
+      await db.query(`CREATE TABLE test_write_transactions (tbl text, txid bigint, key text)`);
+      await db.query(`CREATE FUNCTION test_note_transaction() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO test_write_transactions
+          VALUES (TG_TABLE_NAME, txid_current(), CASE WHEN TG_TABLE_NAME = 'idempotency_keys' THEN to_jsonb(NEW) ->> 'key' END);
+          RETURN NEW;
+        END $$`);
+      for (const table of TABLES) {
+        await db.query(
+          `CREATE TRIGGER test_note_transaction AFTER INSERT ON ${table}
+           FOR EACH ROW EXECUTE FUNCTION test_note_transaction()`,
+        );
+      }
+      await db.query(`CREATE TRIGGER test_note_transaction AFTER UPDATE ON idempotency_keys
+        FOR EACH ROW WHEN (NEW.status_code IS NOT NULL AND OLD.status_code IS NULL)
+        EXECUTE FUNCTION test_note_transaction()`);
+    });
+    afterAll(async () => {
+      for (const table of [...TABLES, 'idempotency_keys']) {
+        await db.query(`DROP TRIGGER test_note_transaction ON ${table}`);
+      }
+      await db.query(`DROP FUNCTION test_note_transaction`);
+      await db.query(`DROP TABLE test_write_transactions`);
+    });
+
+    /** The tables written in the transaction that stored the response of `key`. */
+    async function writtenWithResponse(key: string): Promise<string[]> {
+      const rows = await db.query<{ tbl: string }[]>(
+        `SELECT w.tbl FROM test_write_transactions w
+         JOIN test_write_transactions k ON k.txid = w.txid AND k.key = $1
+         WHERE w.tbl <> 'idempotency_keys' ORDER BY w.tbl`,
+        [key],
+      );
+      return [...new Set(rows.map((r) => r.tbl))];
+    }
+
+    it('for each route', async () => {
+      const org = await createOrganization(t);
+      const post = (path: string, key: string, body: object, bearer = org.key) =>
+        t.http().post(path).set('Authorization', `Bearer ${bearer}`).set('Idempotency-Key', key).send(body);
+
+      const receipt = await post('/invoice', 'tx-receipt', BODY).expect(201);
+      expect(await writtenWithResponse('tx-receipt')).toEqual(['receipts']);
+
+      await post('/api/v1/payment-requests', 'tx-request', { amount: '10.00', currency: 'EUR' }).expect(201);
+      expect(await writtenWithResponse('tx-request')).toEqual(['payment_requests']);
+
+      await post('/api/v1/invoice-uploads/presign', 'tx-presign', {
+        filename: 'facture.pdf',
+        mimeType: 'application/pdf',
+        size: 100,
+      }).expect(200);
+      expect(await writtenWithResponse('tx-presign')).toEqual(['invoice_uploads']);
+
+      const account = await post('/api/v1/bank-accounts', 'tx-account', { name: 'Compte courant' }).expect(
+        201,
+      );
+      expect(await writtenWithResponse('tx-account')).toEqual(['bank_accounts']);
+
+      const line = await post('/api/v1/bank-operations', 'tx-line', {
+        bankAccountId: account.body.id,
+        date: '2021-06-01',
+        label: 'Loyer',
+        amount: '-960.00',
+      }).expect(201);
+      expect(await writtenWithResponse('tx-line')).toEqual(['bank_operations']);
+
+      await post('/api/v1/affectations', 'tx-affectation', {
+        receiptId: receipt.body.id,
+        bankOperationId: line.body.id,
+      }).expect(201);
+      expect(await writtenWithResponse('tx-affectation')).toEqual(['affectations']);
+
+      await post('/api/v1/api-keys', 'tx-api-key', { name: 'lecture', scopes: ['receipts:read'] }).expect(
+        201,
+      );
+      expect(await writtenWithResponse('tx-api-key')).toEqual(['api_keys']);
+
+      await post('/api/v1/organizations', 'tx-organization', { name: 'Tx SARL' }, TEST_ADMIN_KEY).expect(201);
+      expect(await writtenWithResponse('tx-organization')).toEqual(['api_keys', 'organizations']);
+    });
+  });
 });

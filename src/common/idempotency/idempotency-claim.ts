@@ -100,3 +100,20 @@ export function storeWithWrite<T>(req: Request, render: (created: T) => unknown)
   const claim = req.idempotency;
   return claim ? (manager, created) => claim.storeWithin(manager, render(created)) : undefined;
 }
+
+/**
+ * `write`, then `withinWrite` with what it created, in one transaction. Without `withinWrite` (no
+ * Idempotency-Key), `write` alone on the data source's manager, in autocommit as before.
+ */
+export function writeWithin<T>(
+  dataSource: DataSource,
+  withinWrite: WithinWrite<T> | undefined,
+  write: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  if (!withinWrite) return write(dataSource.manager);
+  return dataSource.transaction(async (manager) => {
+    const created = await write(manager);
+    await withinWrite(manager, created);
+    return created;
+  });
+}
