@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,7 +6,8 @@ import pg from 'pg';
 import { freePort, startApp, type AppProcess } from '../../bench/app-process.js';
 import { PNG } from '../fixtures/files.js';
 import { ensureBuilt, killHard } from '../support/built-app.js';
-import { TEST_ADMIN_KEY } from '../test-app.js';
+import { OrphanCollector } from '../../src/storage/orphan-collector.js';
+import { createTestApp, TEST_ADMIN_KEY } from '../test-app.js';
 
 const REQUESTS = 240;
 const LEASE_SECONDS = 2;
@@ -85,21 +86,37 @@ describe('kill -9 during concurrent POST /invoice with Idempotency-Key', () => {
 
     const db = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await db.connect();
+    let keys: string[];
     try {
-      const { rows } = await db.query<{ id: number }>(
-        `SELECT id FROM receipts WHERE organization_id = $1 ORDER BY id`,
+      const { rows } = await db.query<{ id: number; receipt_key: string }>(
+        `SELECT id, receipt_key FROM receipts WHERE organization_id = $1 ORDER BY id`,
         [org.id],
       );
       expect(rows.map((r) => r.id)).toEqual([...ids].sort((a, b) => a! - b!));
+      keys = rows.map((r) => r.receipt_key).sort();
     } finally {
       await db.end();
     }
+
+    // Files of requests that died before their row: the orphan collection (its age set to 0, the app
+    // stopped) leaves exactly the receipts' files.
+    await app.stop();
+    const stored = () => readdirSync(join(dataDir, 'files', 'invoices')).map((name) => `invoices/${name}`);
+    const orphansLeft = stored().length - keys.length;
+    const inProcess = await createTestApp({ DATA_DIR: dataDir });
+    try {
+      await inProcess.app.get(OrphanCollector).collect({ minAgeSeconds: 0 });
+    } finally {
+      await inProcess.close();
+    }
+    expect(stored().sort()).toEqual(keys);
     // What the run did, to see that the kill fell where it matters.
     const replayedUnacknowledged = retries.filter((r, i) => r.replayed && !acknowledged.has(i)).length;
     process.stderr.write(
       `crash-recovery: ${acknowledged.size} acknowledged before the kill; of the others, ` +
         `${replayedUnacknowledged} committed but unanswered (replayed), ` +
-        `${REQUESTS - acknowledged.size - replayedUnacknowledged} made by their retry\n`,
+        `${REQUESTS - acknowledged.size - replayedUnacknowledged} made by their retry; ` +
+        `${orphansLeft} files without their row collected\n`,
     );
   }, 240_000);
 });

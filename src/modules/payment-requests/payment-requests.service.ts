@@ -60,6 +60,11 @@ export class PaymentRequestsService {
     });
   }
 
+  /** Of stored `keys`, those an invoice document still names (so the file storage keeps them). */
+  invoiceKeysAmong(keys: string[]): Promise<string[]> {
+    return this.repository.invoiceKeysAmong(keys);
+  }
+
   async get(organizationId: string, id: string): Promise<PaymentRequest> {
     const found = await this.repository.findOneForOrganization(organizationId, id);
     if (!found) throw paymentRequestNotFound();

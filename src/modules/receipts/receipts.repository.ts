@@ -86,6 +86,15 @@ export class ReceiptsRepository {
     return this.receipts.findOne({ where: { organizationId, receiptKey } });
   }
 
+  /** Of `keys`, those a receipt still names. */
+  async keysAmong(keys: string[]): Promise<string[]> {
+    const rows: { receipt_key: string }[] = await this.receipts.query(
+      `SELECT receipt_key FROM receipts WHERE receipt_key = ANY($1::varchar[])`,
+      [keys],
+    );
+    return rows.map((r) => r.receipt_key);
+  }
+
   findByKey(receiptKey: string): Promise<Receipt | null> {
     return this.receipts.findOne({ where: { receiptKey } });
   }

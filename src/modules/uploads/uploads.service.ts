@@ -225,6 +225,18 @@ export class UploadsService {
     await this.removeObject(upload.s3Key);
   }
 
+  /**
+   * Of stored `keys`, those an upload or a payment request's invoice still names. Asked by the orphan
+   * collection, whatever the key's shape (a temporary key no row names any more is an orphan).
+   */
+  async keysInUse(keys: string[]): Promise<string[]> {
+    const rows: { s3_key: string }[] = await this.dataSource.query(
+      `SELECT s3_key FROM invoice_uploads WHERE s3_key = ANY($1::varchar[])`,
+      [keys],
+    );
+    return [...rows.map((r) => r.s3_key), ...(await this.paymentRequests.invoiceKeysAmong(keys))];
+  }
+
   private async inspect(
     upload: InvoiceUpload,
     actualSize: number,
