@@ -137,7 +137,11 @@ describe('Idempotency-Key', () => {
     it("lets a retry take the key over once the dead request's lease has run out", async () => {
       const org = await createOrganization(t);
       await diedBeforeItsWrite(org, 'died', '10 seconds');
-      expect((await send(org, 'died').expect(409)).body.code).toBe('IDEMPOTENCY_REQUEST_IN_PROGRESS');
+      const running = await send(org, 'died').expect(409);
+      expect(running.body.code).toBe('IDEMPOTENCY_REQUEST_IN_PROGRESS');
+      // Says when the key may be taken over, should its request have died.
+      expect(Number(running.headers['retry-after'])).toBeGreaterThanOrEqual(8);
+      expect(Number(running.headers['retry-after'])).toBeLessThanOrEqual(11);
 
       await db.query(
         `UPDATE idempotency_keys SET lease_expires_at = now() - interval '1 second' WHERE owner = $1`,

@@ -85,6 +85,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }
       if (first.statusCode === null) {
+        // When a retry may take the key over if the first request died (it renews the lease while alive).
+        const leaseLeftMs = (first.leaseExpiresAt?.getTime() ?? 0) - Date.now();
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(leaseLeftMs / 1000))));
         throw new DomainError(
           'conflict',
           'IDEMPOTENCY_REQUEST_IN_PROGRESS',
