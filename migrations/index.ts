@@ -3,10 +3,14 @@ import { Initial1795250411770 } from './1795250411770-Initial.js';
 import { AddUploadsAndPaymentRequests1795252276986 } from './1795252276986-AddUploadsAndPaymentRequests.js';
 import { MillisecondTimestamps1795252688260 } from './1795252688260-MillisecondTimestamps.js';
 import { AddBankAndAffectations1795252724543 } from './1795252724543-AddBankAndAffectations.js';
+import { IdempotencyLease1795766324007 } from './1795766324007-IdempotencyLease.js';
+import { PaymentRequestInvoiceKeyIndex1795767631138 } from './1795767631138-PaymentRequestInvoiceKeyIndex.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
   AddUploadsAndPaymentRequests1795252276986,
   MillisecondTimestamps1795252688260,
   AddBankAndAffectations1795252724543,
+  IdempotencyLease1795766324007,
+  PaymentRequestInvoiceKeyIndex1795767631138,
 ];

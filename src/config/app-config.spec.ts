@@ -54,6 +54,8 @@ describe('loadConfig', () => {
         storageDriver: 'local',
         s3: undefined,
         uploads: { urlTtlSeconds: 900, retentionHours: 24, expiryCron: '*/5 * * * *' },
+        storage: { orphanAgeSeconds: 3600, orphanCron: '17 * * * *' },
+        idempotency: { leaseSeconds: 30 },
         adminApiKey: undefined,
         urlSigningSecret: undefined,
         signedUrlTtlSeconds: 300,

@@ -37,6 +37,22 @@ export interface AppConfig {
     /** How often the expiry job runs (cron). */
     expiryCron: string;
   };
+  storage: {
+    /**
+     * A stored file no row names is deleted once it is this old: longer than any request takes between
+     * writing a file and committing its row, so a file being saved right now is never taken.
+     */
+    orphanAgeSeconds: number;
+    /** How often the orphan collection runs (cron). */
+    orphanCron: string;
+  };
+  idempotency: {
+    /**
+     * How long an Idempotency-Key stays "in progress" after its request stops renewing it (it renews
+     * while it runs): after a crash, a retry may take the key over once this has passed.
+     */
+    leaseSeconds: number;
+  };
   adminApiKey: string | undefined;
   /** HMAC secret of signed URLs; unset: generated once and kept in the database. */
   urlSigningSecret: string | undefined;
@@ -100,6 +116,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     retentionHours: read.integer('UPLOAD_RETENTION_HOURS', 24, 1, 24 * 365),
     expiryCron: read.string('UPLOAD_EXPIRY_CRON', '*/5 * * * *'),
   };
+  const storage = {
+    orphanAgeSeconds: read.integer('STORAGE_ORPHAN_AGE_SECONDS', 3600, 60, 30 * 24 * 3600),
+    orphanCron: read.string('STORAGE_ORPHAN_CRON', '17 * * * *'),
+  };
+  const idempotency = {
+    leaseSeconds: read.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),
+  };
   const adminApiKey = read.optionalSecret('ADMIN_API_KEY', 32);
   const urlSigningSecret = read.optionalSecret('URL_SIGNING_SECRET', 32);
   const signedUrlTtlSeconds = read.integer('SIGNED_URL_TTL_SECONDS', 300, 10, 7 * 24 * 3600);
@@ -137,6 +160,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     storageDriver,
     s3,
     uploads,
+    storage,
+    idempotency,
     adminApiKey,
     urlSigningSecret,
     signedUrlTtlSeconds,

@@ -20,6 +20,7 @@ interface Registration {
 export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly boss: PgBoss;
   private readonly registrations: Registration[] = [];
+  private readonly retired: string[] = [];
 
   constructor(
     @Inject(DATABASE_URL) databaseUrl: string,
@@ -42,8 +43,14 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     this.registrations.push({ name, handler, cron: options.cron });
   }
 
+  /** A job an earlier version scheduled and this one no longer runs: its schedule is removed. */
+  retire(name: string): void {
+    this.retired.push(name);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.boss.start();
+    for (const name of this.retired) await this.boss.unschedule(name);
     for (const { name, cron, handler } of this.registrations) {
       await this.boss.createQueue(name);
       await this.boss.work(name, async () => {

@@ -15,6 +15,11 @@ export interface ObjectInfo {
   lastModified: Date;
 }
 
+export interface ListedObject {
+  key: string;
+  lastModified: Date;
+}
+
 export interface PresignedPut {
   url: string;
   method: 'PUT';
@@ -61,8 +66,11 @@ export abstract class FileStorage {
   abstract stat(key: string): Promise<ObjectInfo | null>;
   /** Deleting an absent object is not an error. */
   abstract delete(key: string): Promise<void>;
-  /** Every key under `prefix` (for garbage collection), oldest pages first as the store lists them. */
-  abstract list(prefix: string): AsyncIterable<{ key: string; lastModified: Date }>;
+  /**
+   * Every object under `prefix`, in pages of at most `pageSize` (for garbage collection): the store is
+   * listed as the pages are consumed, so memory stays bounded by a page however many objects it holds.
+   */
+  abstract listPages(prefix: string, pageSize: number): AsyncIterable<ListedObject[]>;
   /** A URL that accepts one PUT of exactly `size` bytes of `contentType` until it expires. */
   abstract presignPut(
     key: string,

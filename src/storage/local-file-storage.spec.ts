@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -85,5 +85,25 @@ describe('LocalFileStorage', () => {
     await storage.delete('invoices/d.pdf');
     expect(await storage.stat('invoices/d.pdf')).toBeNull();
     await expect(storage.read('invoices/d.pdf')).rejects.toBeInstanceOf(StorageObjectNotFound);
+  });
+
+  it('lists every file under a prefix in pages of at most the size asked, leftover .partial files too', async () => {
+    for (let i = 0; i < 5; i++) await storage.put(`uploads/o/${i}/f.pdf`, Buffer.from('x'), pdf);
+    writeFileSync(join(root, 'uploads', 'o', '0', 'f.pdf.0a1b2c.partial'), 'half');
+    await storage.put('invoices/elsewhere.pdf', Buffer.from('x'), pdf);
+    const pages: string[][] = [];
+    for await (const page of storage.listPages('uploads/', 2)) pages.push(page.map((o) => o.key));
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 2]);
+    expect(pages.flat().sort()).toEqual([
+      'uploads/o/0/f.pdf',
+      'uploads/o/0/f.pdf.0a1b2c.partial',
+      'uploads/o/1/f.pdf',
+      'uploads/o/2/f.pdf',
+      'uploads/o/3/f.pdf',
+      'uploads/o/4/f.pdf',
+    ]);
+    const empty: unknown[] = [];
+    for await (const page of storage.listPages('nothing-here/', 2)) empty.push(page);
+    expect(empty).toEqual([]);
   });
 });

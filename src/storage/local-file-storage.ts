@@ -7,7 +7,7 @@ import {
   open as openCallback,
   write,
 } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { link, mkdir, open, opendir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { type Readable, Transform } from 'node:stream';
@@ -15,7 +15,9 @@ import { pipeline } from 'node:stream/promises';
 import {
   assertSafeKey,
   FileStorage,
+  isSafeKey,
   StorageObjectNotFound,
+  type ListedObject,
   type ObjectInfo,
   type ObjectStream,
   type PresignedPut,
@@ -154,28 +156,41 @@ export class LocalFileStorage extends FileStorage {
     }
   }
 
-  async *list(prefix: string): AsyncIterable<{ key: string; lastModified: Date }> {
-    const start = join(this.root, prefix);
-    const walk = async function* (
-      dir: string,
-      root: string,
-    ): AsyncGenerator<{ key: string; lastModified: Date }> {
-      let entries;
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw e;
+  /**
+   * Walks the directories with opendir (entries read a few at a time, never a whole directory at once),
+   * depth first. Temporary `.partial` files are listed too: one left by a write that died is an object
+   * no row names, and goes with the other orphans once old enough.
+   */
+  async *listPages(prefix: string, pageSize: number): AsyncIterable<ListedObject[]> {
+    let page: ListedObject[] = [];
+    for await (const object of this.walk(join(this.root, prefix))) {
+      page.push(object);
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
       }
-      for (const entry of entries) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) yield* walk(path, root);
-        else if (entry.isFile() && !entry.name.endsWith('.partial')) {
-          yield { key: relative(root, path).split(sep).join('/'), lastModified: (await stat(path)).mtime };
-        }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  private async *walk(dir: string): AsyncGenerator<ListedObject> {
+    let entries;
+    try {
+      entries = await opendir(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    for await (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        yield* this.walk(path);
+      } else if (entry.isFile()) {
+        const key = relative(this.root, path).split(sep).join('/');
+        const info = await stat(path).catch(() => null); // deleted meanwhile: nothing to list
+        if (info && isSafeKey(key)) yield { key, lastModified: info.mtime };
       }
-    };
-    yield* walk(start, this.root);
+    }
   }
 
   presignPut(

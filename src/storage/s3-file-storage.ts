@@ -22,6 +22,7 @@ import {
   assertSafeKey,
   FileStorage,
   StorageObjectNotFound,
+  type ListedObject,
   type ObjectInfo,
   type ObjectStream,
   type PresignedPut,
@@ -161,17 +162,29 @@ export class S3FileStorage extends FileStorage {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
-  async *list(prefix: string): AsyncIterable<{ key: string; lastModified: Date }> {
-    let token: string | undefined;
-    do {
+  /**
+   * Each page starts after the last key of the one before (StartAfter rather than a continuation token:
+   * the same listing, and it works on stores whose tokens do not, such as s3rver on OpenSSL 3).
+   */
+  async *listPages(prefix: string, pageSize: number): AsyncIterable<ListedObject[]> {
+    let startAfter: string | undefined;
+    for (;;) {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          MaxKeys: pageSize,
+          StartAfter: startAfter,
+        }),
       );
+      const objects: ListedObject[] = [];
       for (const item of page.Contents ?? []) {
-        if (item.Key) yield { key: item.Key, lastModified: item.LastModified ?? new Date(0) };
+        if (item.Key) objects.push({ key: item.Key, lastModified: item.LastModified ?? new Date(0) });
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+      if (objects.length > 0) yield objects;
+      if (!page.IsTruncated || objects.length === 0) return;
+      startAfter = objects[objects.length - 1].key;
+    }
   }
 
   async presignPut(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Global, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
@@ -9,8 +9,10 @@ import { JobQueue } from '../jobs/job-queue.js';
 import { FileStorage } from './file-storage.js';
 import { LocalFileStorage } from './local-file-storage.js';
 import { LocalObjectsController } from './local-objects.controller.js';
+import { OrphanCollector, STORAGE_ORPHANS_JOB } from './orphan-collector.js';
 import { S3FileStorage } from './s3-file-storage.js';
 import { SignedUrlUses } from './signed-url-uses.js';
+import { StoredObjectOwners } from './stored-object-owners.js';
 import { UrlSigner } from './url-signer.js';
 
 /**
@@ -34,6 +36,8 @@ async function signingSecret(config: AppConfig, dataSource: DataSource): Promise
   controllers: [LocalObjectsController],
   providers: [
     SignedUrlUses,
+    StoredObjectOwners,
+    OrphanCollector,
     {
       provide: FileStorage,
       inject: [APP_CONFIG, UrlSigner],
@@ -53,18 +57,25 @@ async function signingSecret(config: AppConfig, dataSource: DataSource): Promise
         new UrlSigner(await signingSecret(config, dataSource)),
     },
   ],
-  exports: [FileStorage, UrlSigner, SignedUrlUses],
+  exports: [FileStorage, UrlSigner, SignedUrlUses, StoredObjectOwners, OrphanCollector],
 })
 export class StorageModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly storage: FileStorage,
     private readonly jobs: JobQueue,
     private readonly uses: SignedUrlUses,
+    private readonly orphans: OrphanCollector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Used upload-URL nonces are kept only while their URL could still be presented. */
   onModuleInit(): void {
     this.jobs.register('signed-url-uses-purge', () => this.uses.purgeExpired(), { cron: '23 * * * *' });
+    this.jobs.register(STORAGE_ORPHANS_JOB, () => this.orphans.collect(), {
+      cron: this.config.storage.orphanCron,
+    });
+    // Its predecessor looked only under uploads/; its schedule must not keep queuing jobs no one takes.
+    this.jobs.retire('uploads-orphans');
   }
 
   onApplicationShutdown(): void {

@@ -7,6 +7,7 @@ import { UploadExpiryService } from '../../src/modules/uploads/upload-expiry.ser
 import { UPLOADS_EXPIRE_JOB } from '../../src/modules/uploads/uploads.module.js';
 import { JobQueue } from '../../src/jobs/job-queue.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
+import { OrphanCollector } from '../../src/storage/orphan-collector.js';
 import { SignedUrlUses } from '../../src/storage/signed-url-uses.js';
 import { UrlSigner } from '../../src/storage/url-signer.js';
 import { EXE, PDF, PNG, pngOfSize } from '../fixtures/files.js';
@@ -571,7 +572,7 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
         const old = new Date(Date.now() - 3 * 3600 * 1000);
         utimesSync(join(t.config.dataDir, 'files', key), old, old);
         const live = await uploaded();
-        const { deleted } = await t.app.get(UploadExpiryService).collectOrphans();
+        const { deleted } = await t.app.get(OrphanCollector).collect();
         expect(deleted).toBeGreaterThanOrEqual(1);
         expect(await storage().stat(key)).toBeNull();
         expect(await storage().stat(await storedKey(live.uploadId))).not.toBeNull();

@@ -1,17 +1,22 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
+  Inject,
   Injectable,
   SetMetadata,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, of, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
 import { DomainError } from '../errors/domain-error.js';
+import { IdempotencyClaim } from './idempotency-claim.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -33,13 +38,24 @@ declare module 'express' {
  * replays the first (successful) response; with a different request it is refused with 422; while the
  * first is still running, 409. Keys are kept 24 h per organization. A failed first attempt frees the key.
  * Fields named by `@IdempotencyRedacts` (secrets shown once) are stored, and so replayed, as null.
+ *
+ * Crashes: the running request holds the key on a lease it renews (IDEMPOTENCY_LEASE_SECONDS); a request
+ * that died stops renewing, and once the lease has run out a retry takes the key over (atomically: of two
+ * racing retries one runs, the other gets 409). Services store the response in the transaction of their
+ * write (`storeWithWrite`), so a request that died after its commit has its response kept and replayed,
+ * never made twice.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly leaseSeconds: number;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reflector: Reflector,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.leaseSeconds = config.idempotency.leaseSeconds;
+  }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = context.switchToHttp().getRequest<Request>();
@@ -55,11 +71,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const owner = req.principal?.organizationId ?? `platform:${req.principal?.subject ?? ''}`;
     const requestHash = fingerprint(req);
-    const repo = this.dataSource.getRepository(IdempotencyKey);
+    const token = randomUUID();
 
-    const claimed = await this.claim(owner, key, requestHash);
-    if (!claimed) {
-      const first = await repo.findOneBy({ owner, key });
+    const id = await this.claim(owner, key, requestHash, token);
+    if (id === null) {
+      const first = await this.dataSource.getRepository(IdempotencyKey).findOneBy({ owner, key });
       if (!first) return this.intercept(context, next);
       if (first.requestHash !== requestHash) {
         throw new DomainError(
@@ -69,6 +85,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }
       if (first.statusCode === null) {
+        // When a retry may take the key over if the first request died (it renews the lease while alive).
+        const leaseLeftMs = (first.leaseExpiresAt?.getTime() ?? 0) - Date.now();
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(leaseLeftMs / 1000))));
         throw new DomainError(
           'conflict',
           'IDEMPOTENCY_REQUEST_IN_PROGRESS',
@@ -80,39 +99,62 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return of(first.responseBody);
     }
 
+    const handler = context.getHandler();
+    const redacts = this.reflector.get<string[] | undefined>(IDEMPOTENCY_REDACTS, handler) ?? [];
+    const successStatus = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, handler) ?? 201;
+    const claim = new IdempotencyClaim(this.dataSource, id, token, this.leaseSeconds, successStatus, (body) =>
+      redact(body ?? null, redacts),
+    );
+    req.idempotency = claim;
     return from(
       (async () => {
+        // Renewed well before it runs out, so that only a request that stopped running loses its key.
+        const renewal = setInterval(
+          () => void claim.renew().catch(() => undefined),
+          Math.max(200, (this.leaseSeconds * 1000) / 3),
+        );
+        renewal.unref();
         try {
           const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-          const redacted = this.reflector.get<string[] | undefined>(
-            IDEMPOTENCY_REDACTS,
-            context.getHandler(),
-          );
-          await repo.update(
-            { owner, key },
-            { statusCode: res.statusCode, responseBody: redact(body ?? null, redacted ?? []) },
-          );
+          await claim.storeAfter(res.statusCode, body);
           return body;
         } catch (e) {
-          await repo.delete({ owner, key });
+          await claim.release();
           throw e;
+        } finally {
+          clearInterval(renewal);
         }
       })(),
     );
   }
 
-  /** Inserts the key as "in progress"; false when it is already taken (an expired one is freed first). */
-  private async claim(owner: string, key: string, requestHash: string): Promise<boolean> {
-    await this.dataSource.query(
-      `DELETE FROM idempotency_keys WHERE owner = $1 AND key = $2 AND created_at < now() - make_interval(hours => $3)`,
-      [owner, key, IDEMPOTENCY_TTL_HOURS],
+  /**
+   * Takes the key for this request and returns its row id, or null when another holds it. The key is
+   * free when new, past its 24 hours, or left in progress by a request whose lease ran out with the same
+   * request (a row from before leases has none: its request is long gone). The row lock of ON CONFLICT
+   * DO UPDATE makes the takeover atomic: a second retry re-checks the condition on the new lease.
+   */
+  private async claim(
+    owner: string,
+    key: string,
+    requestHash: string,
+    token: string,
+  ): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO idempotency_keys (owner, key, request_hash, lease_token, lease_expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
+       ON CONFLICT (owner, key) DO UPDATE
+       SET request_hash = EXCLUDED.request_hash, lease_token = EXCLUDED.lease_token,
+           lease_expires_at = EXCLUDED.lease_expires_at, status_code = NULL, response_body = NULL,
+           created_at = now()
+       WHERE idempotency_keys.created_at < now() - make_interval(hours => $6)
+          OR (idempotency_keys.status_code IS NULL
+              AND idempotency_keys.request_hash = EXCLUDED.request_hash
+              AND coalesce(idempotency_keys.lease_expires_at, '-infinity') < now())
+       RETURNING id`,
+      [owner, key, requestHash, token, this.leaseSeconds, IDEMPOTENCY_TTL_HOURS],
     );
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO idempotency_keys (owner, key, request_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (owner, key) DO NOTHING RETURNING id`,
-      [owner, key, requestHash],
-    );
-    return inserted.length === 1;
+    return rows.length === 1 ? rows[0].id : null;
   }
 }
 

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { Request } from 'express';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -13,6 +25,7 @@ import {
 } from '@nestjs/swagger';
 import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
+import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import { parseSignedAmount } from '../../common/money/money.js';
 import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
@@ -62,15 +75,17 @@ export class AffectationsController {
   async create(
     @OrganizationId() organizationId: string,
     @Body() body: CreateAffectationDto,
+    @Req() req: Request,
   ): Promise<AffectationDto> {
     const amount =
       body.amount === undefined ? undefined : (parseSignedAmount(body.amount) as { value: string }).value;
     return presentAffectation(
-      await this.affectations.create(organizationId, {
-        receiptId: body.receiptId,
-        bankOperationId: body.bankOperationId,
-        amount,
-      }),
+      await this.affectations.create(
+        organizationId,
+        { receiptId: body.receiptId, bankOperationId: body.bankOperationId, amount },
+        'manual',
+        storeWithWrite(req, presentAffectation),
+      ),
     );
   }
 

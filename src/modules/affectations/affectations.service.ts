@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { startOfDayIn } from '../../common/dates/calendar-date.js';
+import type { WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import {
   addAmounts,
   compareAmounts,
@@ -58,12 +59,18 @@ export class AffectationsService implements OnModuleInit {
     );
   }
 
+  /** `withinWrite` runs in the affectation's transaction (an Idempotency-Key's response is stored there). */
   create(
     organizationId: string,
     input: NewAffectation,
     origin: AffectationOrigin = 'manual',
+    withinWrite?: WithinWrite<Affectation>,
   ): Promise<Affectation> {
-    return this.dataSource.transaction((manager) => this.createIn(manager, organizationId, input, origin));
+    return this.dataSource.transaction(async (manager) => {
+      const affectation = await this.createIn(manager, organizationId, input, origin);
+      if (withinWrite) await withinWrite(manager, affectation);
+      return affectation;
+    });
   }
 
   async get(organizationId: string, id: number): Promise<Affectation> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository, type EntityManager } from 'typeorm';
 import { SCOPES, type Scope } from '../../common/auth/scopes.js';
+import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { preparedQuery } from '../../database/prepared-query.js';
 import { ApiKey } from './api-key.entity.js';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key-secret.js';
@@ -93,14 +94,18 @@ export class ApiKeysService {
     return { apiKey, secret };
   }
 
-  /** A new key of the caller's organization, with no scope the caller lacks. */
+  /**
+   * A new key of the caller's organization, with no scope the caller lacks. `withinWrite` runs in the
+   * INSERT's transaction (an Idempotency-Key's response is stored there).
+   */
   async issueFor(
     callerScopes: ReadonlySet<Scope>,
     input: { organizationId: string; name: string; scopes: Scope[]; expiresAt?: Date | null },
+    withinWrite?: WithinWrite<IssuedKey>,
   ): Promise<IssuedKey> {
     const escalated = input.scopes.filter((s) => !callerScopes.has(s));
     if (escalated.length > 0) throw scopeEscalation(escalated);
-    return this.issue(input);
+    return writeWithin(this.keys.manager.connection, withinWrite, (manager) => this.issue(input, manager));
   }
 
   listForOrganization(organizationId: string): Promise<ApiKey[]> {

@@ -7,6 +7,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Req,
   UseInterceptors,
 } from '@nestjs/common';
 import {
@@ -25,14 +26,16 @@ import {
   PlatformAdminOnly,
   RequireScopes,
 } from '../../common/auth/auth.decorators.js';
+import type { Request } from 'express';
 import type { Principal } from '../../common/auth/principal.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
+import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import {
   IdempotencyInterceptor,
   IdempotencyRedacts,
 } from '../../common/idempotency/idempotency.interceptor.js';
 import { presentApiKey, presentIssuedKey, presentOrganization } from './api-key.presenter.js';
-import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeysService, type IssuedKey } from './api-keys.service.js';
 import { apiKeyNotFound } from './auth.errors.js';
 import {
   ApiKeyListDto,
@@ -41,6 +44,7 @@ import {
   CreatedOrganizationDto,
   CreateOrganizationDto,
 } from './dto/auth.dto.js';
+import type { Organization } from './organization.entity.js';
 import { OrganizationsService } from './organizations.service.js';
 
 @ApiTags('Organizations and API keys')
@@ -59,9 +63,15 @@ export class AuthController {
   @IdempotencyRedacts('apiKey.key')
   @ApiOperation({ summary: 'Create an organization and its first admin API key (platform admin)' })
   @ApiCreatedResponse({ type: CreatedOrganizationDto })
-  async createOrganization(@Body() body: CreateOrganizationDto): Promise<CreatedOrganizationDto> {
-    const { organization, adminKey } = await this.organizations.create(body.name);
-    return { organization: presentOrganization(organization), apiKey: presentIssuedKey(adminKey) };
+  async createOrganization(
+    @Body() body: CreateOrganizationDto,
+    @Req() req: Request,
+  ): Promise<CreatedOrganizationDto> {
+    const present = (created: { organization: Organization; adminKey: IssuedKey }) => ({
+      organization: presentOrganization(created.organization),
+      apiKey: presentIssuedKey(created.adminKey),
+    });
+    return present(await this.organizations.create(body.name, storeWithWrite(req, present)));
   }
 
   @Post('api-keys')
@@ -76,13 +86,18 @@ export class AuthController {
     @OrganizationId() organizationId: string,
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateApiKeyDto,
+    @Req() req: Request,
   ): Promise<CreatedApiKeyDto> {
-    const issued = await this.apiKeys.issueFor(principal.scopes, {
-      organizationId,
-      name: body.name,
-      scopes: body.scopes,
-      expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
-    });
+    const issued = await this.apiKeys.issueFor(
+      principal.scopes,
+      {
+        organizationId,
+        name: body.name,
+        scopes: body.scopes,
+        expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+      },
+      storeWithWrite(req, presentIssuedKey),
+    );
     return presentIssuedKey(issued);
   }
 

@@ -27,6 +27,7 @@ import {
 import type { Request } from 'express';
 import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
+import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
@@ -67,8 +68,11 @@ export class BankAccountsController {
   async create(
     @OrganizationId() organizationId: string,
     @Body() body: CreateBankAccountDto,
+    @Req() req: Request,
   ): Promise<BankAccountDto> {
-    return presentBankAccount(await this.accounts.create(organizationId, body));
+    return presentBankAccount(
+      await this.accounts.create(organizationId, body, storeWithWrite(req, presentBankAccount)),
+    );
   }
 
   @Get()

@@ -7,8 +7,12 @@ import { BankAccount } from './bank-account.entity.js';
 export class BankAccountsRepository {
   constructor(@InjectRepository(BankAccount) private readonly accounts: Repository<BankAccount>) {}
 
-  insert(account: Pick<BankAccount, 'organizationId' | 'name' | 'iban' | 'currency'>): Promise<BankAccount> {
-    return this.accounts.save(this.accounts.create(account));
+  insert(
+    account: Pick<BankAccount, 'organizationId' | 'name' | 'iban' | 'currency'>,
+    manager: EntityManager = this.accounts.manager,
+  ): Promise<BankAccount> {
+    const repo = manager.getRepository(BankAccount);
+    return repo.save(repo.create(account));
   }
 
   findOneForOrganization(organizationId: string, id: string): Promise<BankAccount | null> {

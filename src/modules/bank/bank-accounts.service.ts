@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
 import type { BankAccount } from './bank-account.entity.js';
 import { BankAccountsRepository } from './bank-accounts.repository.js';
@@ -10,19 +13,29 @@ const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 @Injectable()
 export class BankAccountsService {
-  constructor(private readonly repository: BankAccountsRepository) {}
+  constructor(
+    private readonly repository: BankAccountsRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
+  /** `withinWrite` runs in the INSERT's transaction (an Idempotency-Key's response is stored there). */
   async create(
     organizationId: string,
     input: { name: string; iban?: string; currency?: string },
+    withinWrite?: WithinWrite<BankAccount>,
   ): Promise<BankAccount> {
     try {
-      return await this.repository.insert({
-        organizationId,
-        name: input.name,
-        iban: input.iban ?? null,
-        currency: input.currency ?? 'EUR',
-      });
+      return await writeWithin(this.dataSource, withinWrite, (manager) =>
+        this.repository.insert(
+          {
+            organizationId,
+            name: input.name,
+            iban: input.iban ?? null,
+            currency: input.currency ?? 'EUR',
+          },
+          manager,
+        ),
+      );
     } catch (e) {
       if (isUniqueViolation(e)) throw ibanTaken();
       throw e;

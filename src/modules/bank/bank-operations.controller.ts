@@ -8,6 +8,7 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
   UseInterceptors,
 } from '@nestjs/common';
 import {
@@ -22,8 +23,10 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
+import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import { parseSignedAmount } from '../../common/money/money.js';
 import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
@@ -63,16 +66,21 @@ export class BankOperationsController {
   async create(
     @OrganizationId() organizationId: string,
     @Body() body: CreateBankOperationDto,
+    @Req() req: Request,
   ): Promise<BankOperationDto> {
     const amount = parseSignedAmount(body.amount) as { value: string };
     return presentBankOperation(
-      await this.operations.createPending(organizationId, {
-        bankAccountId: body.bankAccountId,
-        date: body.date,
-        valueDate: body.valueDate,
-        label: body.label,
-        amount: amount.value,
-      }),
+      await this.operations.createPending(
+        organizationId,
+        {
+          bankAccountId: body.bankAccountId,
+          date: body.date,
+          valueDate: body.valueDate,
+          label: body.label,
+          amount: amount.value,
+        },
+        storeWithWrite(req, presentBankOperation),
+      ),
     );
   }
 

@@ -29,8 +29,12 @@ const INSERT_CHUNK = 1000;
 export class BankOperationsRepository {
   constructor(@InjectRepository(BankOperation) private readonly operations: Repository<BankOperation>) {}
 
-  insert(operation: Partial<BankOperation>): Promise<BankOperation> {
-    return this.operations.save(this.operations.create(operation));
+  insert(
+    operation: Partial<BankOperation>,
+    manager: EntityManager = this.operations.manager,
+  ): Promise<BankOperation> {
+    const repo = manager.getRepository(BankOperation);
+    return repo.save(repo.create(operation));
   }
 
   findOneForOrganization(organizationId: string, id: string): Promise<BankOperation | null> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isCalendarDate } from '../../common/dates/calendar-date.js';
+import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { isZeroAmount } from '../../common/money/money.js';
 import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
 import { BankAccountsService } from './bank-accounts.service.js';
@@ -49,12 +50,14 @@ export class BankOperationsService {
   ) {}
 
   /** A pending ("EN COURS") line entered by hand; a statement line that matches it later confirms it. */
+  /** `withinWrite` runs in the INSERT's transaction (an Idempotency-Key's response is stored there). */
   async createPending(
     organizationId: string,
     input: { bankAccountId: string; date: string; valueDate?: string; label: string; amount: string },
+    withinWrite?: WithinWrite<BankOperation>,
   ): Promise<BankOperation> {
     await this.accounts.get(organizationId, input.bankAccountId);
-    return this.repository.insert({
+    const operation: Partial<BankOperation> = {
       organizationId,
       bankAccountId: input.bankAccountId,
       source: 'pending',
@@ -67,7 +70,8 @@ export class BankOperationsService {
       justification: 'missing',
       justificationComment: null,
       confirmedAt: null,
-    });
+    };
+    return writeWithin(this.dataSource, withinWrite, (manager) => this.repository.insert(operation, manager));
   }
 
   async get(organizationId: string, id: string): Promise<BankOperation> {

@@ -22,6 +22,8 @@ export type PaymentRequestStatus = (typeof PAYMENT_REQUEST_STATUSES)[number];
 @Index('IDX_payment_requests_org_status_created', ['organizationId', 'status', 'createdAt', 'id'])
 @Index('IDX_payment_requests_org_due_date', ['organizationId', 'dueDate', 'id'])
 @Index('IDX_payment_requests_org_customer', ['organizationId', 'customerEmail', 'createdAt', 'id'])
+// For the orphan collection's batch lookups of stored keys.
+@Index('IDX_payment_requests_invoice_key', ['invoiceKey'], { where: '"invoice_key" IS NOT NULL' })
 export class PaymentRequest {
   @PrimaryGeneratedColumn('uuid')
   id: string;

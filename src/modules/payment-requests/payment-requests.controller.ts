@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { Request } from 'express';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -11,6 +23,7 @@ import {
 import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
+import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import {
   decodeCursor,
@@ -44,8 +57,14 @@ export class PaymentRequestsController {
   @UseInterceptors(IdempotencyInterceptor)
   @ApiOperation({ summary: 'Create a payment request (status unpaid)' })
   @ApiCreatedResponse({ type: PaymentRequestDto })
-  async create(@OrganizationId() organizationId: string, @Body() body: CreatePaymentRequestDto) {
-    return presentPaymentRequest(await this.requests.create(organizationId, body));
+  async create(
+    @OrganizationId() organizationId: string,
+    @Body() body: CreatePaymentRequestDto,
+    @Req() req: Request,
+  ) {
+    return presentPaymentRequest(
+      await this.requests.create(organizationId, body, storeWithWrite(req, presentPaymentRequest)),
+    );
   }
 
   @Get()

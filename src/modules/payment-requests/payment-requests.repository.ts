@@ -26,6 +26,15 @@ export class PaymentRequestsRepository {
       .findOne({ where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** Of `keys`, those an invoice document still names. */
+  async invoiceKeysAmong(keys: string[]): Promise<string[]> {
+    const rows: { invoice_key: string }[] = await this.requests.query(
+      `SELECT invoice_key FROM payment_requests WHERE invoice_key = ANY($1::varchar[])`,
+      [keys],
+    );
+    return rows.map((r) => r.invoice_key);
+  }
+
   /** Newest first, keyset on (created_at, id). */
   async findPageForOrganization(
     organizationId: string,

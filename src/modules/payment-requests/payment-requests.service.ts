@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isCurrencyCode, minorUnits } from '../../common/money/currency.js';
 import type { CursorPosition } from '../../common/pagination/cursor.js';
@@ -36,23 +37,32 @@ export class PaymentRequestsService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
+  /** `withinWrite` runs in the INSERT's transaction (an Idempotency-Key's response is stored there). */
   async create(
     organizationId: string,
     input: Required<Pick<PaymentRequestInput, 'amount' | 'currency'>> & PaymentRequestInput,
+    withinWrite?: WithinWrite<PaymentRequest>,
   ) {
     checkMoney(input.amount, input.currency);
-    const repo = this.dataSource.getRepository(PaymentRequest);
-    return repo.save(
-      repo.create({
-        organizationId,
-        amount: input.amount,
-        currency: input.currency,
-        description: input.description ?? null,
-        customerEmail: input.customerEmail ?? null,
-        dueDate: input.dueDate ?? null,
-        status: 'unpaid',
-      }),
-    );
+    return writeWithin(this.dataSource, withinWrite, (manager) => {
+      const repo = manager.getRepository(PaymentRequest);
+      return repo.save(
+        repo.create({
+          organizationId,
+          amount: input.amount,
+          currency: input.currency,
+          description: input.description ?? null,
+          customerEmail: input.customerEmail ?? null,
+          dueDate: input.dueDate ?? null,
+          status: 'unpaid',
+        }),
+      );
+    });
+  }
+
+  /** Of stored `keys`, those an invoice document still names (so the file storage keeps them). */
+  invoiceKeysAmong(keys: string[]): Promise<string[]> {
+    return this.repository.invoiceKeysAmong(keys);
   }
 
   async get(organizationId: string, id: string): Promise<PaymentRequest> {

@@ -32,6 +32,7 @@ import type { Request } from 'express';
 import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
 import { FieldValidationError } from '../../common/errors/domain-error.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
+import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import { encodeCursor, type Page } from '../../common/pagination/cursor.js';
 import {
@@ -46,6 +47,7 @@ import { MESSAGES } from './receipt-input.js';
 import { ReceiptIdPipe } from './receipt-id.pipe.js';
 import { parseReceiptListQuery, RECEIPT_SORT_FIELDS } from './receipt-list-query.js';
 import { ReceiptUploadInterceptor } from './receipt-upload.interceptor.js';
+import type { Receipt } from './receipt.entity.js';
 import { ReceiptPresenter, type ReceiptView } from './receipt.presenter.js';
 import { ReceiptsService } from './receipts.service.js';
 import { Inject } from '@nestjs/common';
@@ -91,7 +93,12 @@ export class ReceiptsController {
     @Body() body: unknown,
     @Req() req: Request,
   ): Promise<ReceiptView> {
-    const receipt = await this.receipts.create(organizationId, bodyOf(body), req.receiptFile);
+    const receipt = await this.receipts.create(
+      organizationId,
+      bodyOf(body),
+      req.receiptFile,
+      storeWithWrite(req, (created: Receipt) => this.presenter.present(created)),
+    );
     return this.presenter.present(receipt);
   }
 

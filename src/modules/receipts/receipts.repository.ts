@@ -60,16 +60,17 @@ export class ReceiptsRepository {
   /**
    * Writes a new receipt in one INSERT … RETURNING, in autocommit, and gives it its id and timestamps.
    * The statement is built once from the entity's columns (TypeORM's insert() rebuilt it each time, a
-   * twentieth of a POST /invoice's CPU) and prepared once per connection.
+   * twentieth of a POST /invoice's CPU) and prepared once per connection. With `manager`, in its
+   * transaction instead (unprepared: a prepared statement belongs to the pool's connections).
    */
-  async insert(receipt: Receipt): Promise<Receipt> {
+  async insert(receipt: Receipt, manager?: EntityManager): Promise<Receipt> {
     this.insertion ??= insertStatement(this.receipts.metadata.columns);
     const { sql, columns } = this.insertion;
-    const rows = await preparedQuery<{ id: number; inserted_at: Date; updated_at: Date }>(
-      this.receipts.manager.connection,
-      sql,
-      columns.map((c) => (c.getEntityValue(receipt) as unknown) ?? null),
-    );
+    const values = columns.map((c) => (c.getEntityValue(receipt) as unknown) ?? null);
+    type Inserted = { id: number; inserted_at: Date; updated_at: Date };
+    const rows = manager
+      ? await manager.query<Inserted[]>(sql, values)
+      : await preparedQuery<Inserted>(this.receipts.manager.connection, sql, values);
     return Object.assign(receipt, {
       id: rows[0].id,
       insertedAt: rows[0].inserted_at,
@@ -83,6 +84,15 @@ export class ReceiptsRepository {
 
   findByKeyForOrganization(organizationId: string, receiptKey: string): Promise<Receipt | null> {
     return this.receipts.findOne({ where: { organizationId, receiptKey } });
+  }
+
+  /** Of `keys`, those a receipt still names. */
+  async keysAmong(keys: string[]): Promise<string[]> {
+    const rows: { receipt_key: string }[] = await this.receipts.query(
+      `SELECT receipt_key FROM receipts WHERE receipt_key = ANY($1::varchar[])`,
+      [keys],
+    );
+    return rows.map((r) => r.receipt_key);
   }
 
   findByKey(receiptKey: string): Promise<Receipt | null> {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { FieldValidationError } from '../../common/errors/domain-error.js';
+import type { WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { compareAmounts } from '../../common/money/money.js';
 import { LOGGER } from '../../common/logging/logger.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -65,10 +66,12 @@ export class ReceiptsService {
     private readonly uploads: UploadsService,
   ) {}
 
+  /** `withinWrite` runs in the INSERT's transaction (an Idempotency-Key's response is stored there). */
   async create(
     organizationId: string,
     raw: Record<string, unknown>,
     file?: IncomingReceiptFile,
+    withinWrite?: WithinWrite<Receipt>,
   ): Promise<Receipt> {
     const { input, file: accepted, uploadId } = await this.validate(organizationId, raw, 'create', file);
     const stored = accepted ? await this.store(accepted.incoming, accepted.type) : undefined;
@@ -77,7 +80,13 @@ export class ReceiptsService {
       const receipt = Object.assign(new Receipt(), { organizationId, status: false, affectationId: null });
       this.apply(receipt, input, new Date());
       if (stored) this.attachFile(receipt, stored);
-      saved = await this.repository.insert(receipt);
+      saved = withinWrite
+        ? await this.dataSource.transaction(async (manager) => {
+            const inserted = await this.repository.insert(receipt, manager);
+            await withinWrite(manager, inserted);
+            return inserted;
+          })
+        : await this.repository.insert(receipt);
     } catch (e) {
       // The row is not there, so its file must not be either.
       if (stored) await this.removeFile(stored.key);

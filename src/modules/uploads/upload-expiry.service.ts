@@ -3,12 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, LessThan } from 'typeorm';
 import { FileStorage } from '../../storage/file-storage.js';
 import { InvoiceUpload } from './invoice-upload.entity.js';
-import { UPLOADS_AREA } from './uploads.service.js';
 
-/** An object under uploads/ with no row, older than this, is garbage. */
-const ORPHAN_AGE_MS = 2 * 3600 * 1000;
-
-/** The uploads' scheduled jobs (uploads.module.ts): nothing unattached outlives its time, no file its row. */
+/**
+ * The uploads' expiry job (uploads.module.ts): nothing unattached outlives its time. Objects without
+ * their row go with the storage's orphan collection (storage/orphan-collector.ts).
+ */
 @Injectable()
 export class UploadExpiryService {
   constructor(
@@ -39,20 +38,5 @@ export class UploadExpiryService {
       if (removed < batchSize) break;
     }
     return { expired };
-  }
-
-  /** Objects under uploads/ that no row names (e.g. a PUT after the row expired) are deleted. */
-  async collectOrphans(): Promise<{ deleted: number }> {
-    let deleted = 0;
-    const cutoff = Date.now() - ORPHAN_AGE_MS;
-    for await (const object of this.storage.list(`${UPLOADS_AREA}/`)) {
-      if (object.lastModified.getTime() > cutoff) continue;
-      const known = await this.dataSource.getRepository(InvoiceUpload).existsBy({ s3Key: object.key });
-      if (!known) {
-        await this.storage.delete(object.key);
-        deleted++;
-      }
-    }
-    return { deleted };
   }
 }

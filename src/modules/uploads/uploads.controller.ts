@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseInterceptors } from '@nestjs/common';
+import type { Request } from 'express';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -14,6 +15,7 @@ import {
 } from '@nestjs/swagger';
 import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
+import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import {
   ConfirmUploadDto,
@@ -24,7 +26,7 @@ import {
   UUID_PATTERN,
 } from './dto/upload.dto.js';
 import { SeedUuidPipe } from './seed-uuid.pipe.js';
-import { UploadsService } from './uploads.service.js';
+import { UploadsService, type Presigned } from './uploads.service.js';
 
 const SCOPE = 'payment-requests:write';
 
@@ -50,8 +52,13 @@ export class UploadsController {
   async presign(
     @OrganizationId() organizationId: string,
     @Body() body: PresignUploadDto,
+    @Req() req: Request,
   ): Promise<PresignedUploadDto> {
-    return this.uploads.presign(organizationId, body);
+    return this.uploads.presign(
+      organizationId,
+      body,
+      storeWithWrite(req, (presigned: Presigned) => presigned),
+    );
   }
 
   @Post(':uploadId/confirm')

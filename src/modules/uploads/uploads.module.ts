@@ -3,15 +3,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { JobQueue } from '../../jobs/job-queue.js';
+import { StoredObjectOwners } from '../../storage/stored-object-owners.js';
 import { PaymentRequestsModule } from '../payment-requests/payment-requests.module.js';
 import { InvoiceUpload } from './invoice-upload.entity.js';
 import { PaymentRequestInvoiceController } from './payment-request-invoice.controller.js';
 import { UploadsController } from './uploads.controller.js';
 import { UploadExpiryService } from './upload-expiry.service.js';
-import { UploadsService } from './uploads.service.js';
+import { UPLOADS_AREA, UploadsService } from './uploads.service.js';
 
 export const UPLOADS_EXPIRE_JOB = 'uploads-expire';
-export const UPLOADS_GC_JOB = 'uploads-orphans';
 
 @Module({
   imports: [TypeOrmModule.forFeature([InvoiceUpload]), PaymentRequestsModule],
@@ -23,6 +23,8 @@ export class UploadsModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobQueue,
     private readonly expiry: UploadExpiryService,
+    private readonly uploads: UploadsService,
+    private readonly owners: StoredObjectOwners,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -30,6 +32,7 @@ export class UploadsModule implements OnModuleInit {
     this.jobs.register(UPLOADS_EXPIRE_JOB, () => this.expiry.expire(), {
       cron: this.config.uploads.expiryCron,
     });
-    this.jobs.register(UPLOADS_GC_JOB, () => this.expiry.collectOrphans(), { cron: '17 * * * *' });
+    // Objects no upload names (a PUT after its upload expired, a removal that failed) are collected.
+    this.owners.register({ prefix: `${UPLOADS_AREA}/`, referenced: (keys) => this.uploads.keysInUse(keys) });
   }
 }

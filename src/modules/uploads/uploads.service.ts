@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
+import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { LOGGER } from '../../common/logging/logger.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -60,9 +61,11 @@ export class UploadsService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /** `withinWrite` runs in the INSERT's transaction (an Idempotency-Key's response is stored there). */
   async presign(
     organizationId: string,
     input: { filename: string; mimeType: string; size: number },
+    withinWrite?: WithinWrite<Presigned>,
   ): Promise<Presigned> {
     const type = allowedType(input.mimeType);
     if (!type) throw unsupportedType(UPLOAD_ALLOWED_TYPES);
@@ -74,25 +77,27 @@ export class UploadsService {
       size: input.size,
       expiresInSeconds: ttl,
     });
-    await this.uploads().insert({
-      id,
-      organizationId,
-      status: 'pending',
-      fileName: input.filename,
-      declaredType: type,
-      size: String(input.size),
-      s3Key,
-      expiresAt: new Date(Date.now() + (ttl + PENDING_GRACE_SECONDS) * 1000),
+    return writeWithin(this.dataSource, withinWrite, async (manager) => {
+      await manager.getRepository(InvoiceUpload).insert({
+        id,
+        organizationId,
+        status: 'pending',
+        fileName: input.filename,
+        declaredType: type,
+        size: String(input.size),
+        s3Key,
+        expiresAt: new Date(Date.now() + (ttl + PENDING_GRACE_SECONDS) * 1000),
+      });
+      return {
+        uploadId: id,
+        method: 'PUT' as const,
+        url: presigned.url,
+        expiresInSeconds: ttl,
+        maxSize: UPLOAD_MAX_SIZE,
+        allowedTypes: [...UPLOAD_ALLOWED_TYPES],
+        s3Key,
+      };
     });
-    return {
-      uploadId: id,
-      method: 'PUT',
-      url: presigned.url,
-      expiresInSeconds: ttl,
-      maxSize: UPLOAD_MAX_SIZE,
-      allowedTypes: [...UPLOAD_ALLOWED_TYPES],
-      s3Key,
-    };
   }
 
   /**
@@ -248,6 +253,18 @@ export class UploadsService {
       throw e;
     }
     return key;
+  }
+
+  /**
+   * Of stored `keys`, those an upload or a payment request's invoice still names. Asked by the orphan
+   * collection, whatever the key's shape (a temporary key no row names any more is an orphan).
+   */
+  async keysInUse(keys: string[]): Promise<string[]> {
+    const rows: { s3_key: string }[] = await this.dataSource.query(
+      `SELECT s3_key FROM invoice_uploads WHERE s3_key = ANY($1::varchar[])`,
+      [keys],
+    );
+    return [...rows.map((r) => r.s3_key), ...(await this.paymentRequests.invoiceKeysAmong(keys))];
   }
 
   private async inspect(
