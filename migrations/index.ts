@@ -5,6 +5,7 @@ import { MillisecondTimestamps1795252688260 } from './1795252688260-MillisecondT
 import { AddBankAndAffectations1795252724543 } from './1795252724543-AddBankAndAffectations.js';
 import { IdempotencyLease1795766324007 } from './1795766324007-IdempotencyLease.js';
 import { PaymentRequestInvoiceKeyIndex1795767631138 } from './1795767631138-PaymentRequestInvoiceKeyIndex.js';
+import { ApiKeyPrefixIndex1795769681688 } from './1795769681688-ApiKeyPrefixIndex.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AddBankAndAffectations1795252724543,
   IdempotencyLease1795766324007,
   PaymentRequestInvoiceKeyIndex1795767631138,
+  ApiKeyPrefixIndex1795769681688,
 ];

@@ -26,7 +26,11 @@ export class ApiKey {
   @Column({ type: 'varchar', length: 100 })
   name: string;
 
-  /** The key's first characters, kept in clear so a person can tell keys apart. */
+  /**
+   * The key's first characters, kept in clear so a person can tell keys apart. Indexed: the auth-failure
+   * limiter looks up the prefix a refused credential claims, which anyone can make it do at will.
+   */
+  @Index('IDX_api_keys_prefix')
   @Column({ type: 'varchar', length: 16 })
   prefix: string;
 
