@@ -8,6 +8,7 @@ import { pinoHttp } from 'pino-http';
 import { SCOPE_DESCRIPTIONS } from './common/auth/scopes.js';
 import { DomainError } from './common/errors/domain-error.js';
 import { AllExceptionsFilter } from './common/errors/http-exception.filter.js';
+import { keepFormFieldsAsTyped } from './common/openapi/swagger-ui-plugins.js';
 import { requestIdOf } from './common/logging/logger.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -69,7 +70,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig, logger:
   const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
-    swaggerOptions: { persistAuthorization: true },
+    swaggerOptions: { persistAuthorization: true, plugins: [keepFormFieldsAsTyped] },
     customSiteTitle: 'Pièces API',
   });
 }
@@ -90,7 +91,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'API key (pk_…) or JWT',
-        description: 'An API key (`Bearer pk_…` or `Token pk_…`) or an OAuth2 access token',
+        // Swagger UI adds "Bearer " itself: a key pasted with its prefix would be sent as "Bearer Bearer pk_…".
+        description:
+          'Paste the key alone (`pk_…`), without `Bearer `: Swagger UI adds it. Clients send ' +
+          '`Authorization: Bearer pk_…` (or `Token pk_…`); an OAuth2 access token goes here too.',
       },
       'api-key',
     )
