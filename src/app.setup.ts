@@ -8,6 +8,8 @@ import { pinoHttp } from 'pino-http';
 import { SCOPE_DESCRIPTIONS } from './common/auth/scopes.js';
 import { DomainError } from './common/errors/domain-error.js';
 import { AllExceptionsFilter } from './common/errors/http-exception.filter.js';
+import { ErrorBodyDto } from './common/errors/error-body.dto.js';
+import { documentValidationFailures, TAG_DESCRIPTIONS } from './common/openapi/openapi-document.js';
 import { keepFormFieldsAsTyped } from './common/openapi/swagger-ui-plugins.js';
 import { requestIdOf } from './common/logging/logger.js';
 import type { AppConfig } from './config/app-config.js';
@@ -115,7 +117,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       'oauth2',
     );
-  return SwaggerModule.createDocument(app, builder.build());
+  for (const [tag, description] of Object.entries(TAG_DESCRIPTIONS)) builder.addTag(tag, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBodyDto] });
+  documentValidationFailures(document);
+  return document;
 }
 
 /** DTO validation failures of the /api/v1 resources: 422 with every failing field in `details`. */
