@@ -103,4 +103,38 @@ describe('Swagger UI in a browser', () => {
     },
     60_000,
   );
+  itWithChromium(
+    'POST /invoice as application/json: the prefilled body creates the receipt as written',
+    async () => {
+      const page = await openDocs();
+      await authorize(page, org.key);
+      const op = page.locator('.opblock-post', {
+        has: page.locator('.opblock-summary-path[data-path="/invoice"]'),
+      });
+      await op.locator('.opblock-summary').click();
+      await op.locator('button.try-out__btn').click();
+      await op.locator('select.content-type').first().selectOption('application/json');
+      await op.locator('textarea.body-param__text').waitFor();
+
+      const answer = page.waitForResponse(
+        (r) => r.url() === `${base}/invoice` && r.request().method() === 'POST',
+      );
+      await op.locator('button.execute').click();
+      const res = await answer;
+      const body = (await res.json()) as Record<string, unknown>;
+      // What left the browser (the editor may show Swagger UI's form state after the switch).
+      const sent = JSON.parse(res.request().postData() ?? '{}') as Record<string, unknown>;
+      expect(sent).toMatchObject({ amount: expect.any(String), amount_with_vat: expect.any(String) });
+      if (res.status() !== 201) {
+        throw new Error(
+          `Execute answered ${res.status()} ${JSON.stringify(body)} to ${JSON.stringify(sent)}`,
+        );
+      }
+      for (const field of ['amount', 'amount_with_vat', 'vat', 'vat_value'])
+        expect(body[field]).toBe(sent[field]);
+      expect(body.comment).toBeNull();
+      await page.close();
+    },
+    60_000,
+  );
 });
