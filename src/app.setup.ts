@@ -8,6 +8,9 @@ import { pinoHttp } from 'pino-http';
 import { SCOPE_DESCRIPTIONS } from './common/auth/scopes.js';
 import { DomainError } from './common/errors/domain-error.js';
 import { AllExceptionsFilter } from './common/errors/http-exception.filter.js';
+import { ErrorBodyDto } from './common/errors/error-body.dto.js';
+import { documentValidationFailures, TAG_DESCRIPTIONS } from './common/openapi/openapi-document.js';
+import { keepFormFieldsAsTyped } from './common/openapi/swagger-ui-plugins.js';
 import { requestIdOf } from './common/logging/logger.js';
 import { bodyParsers } from './common/validation/body-parsers.js';
 import { RequestInputInterceptor } from './common/validation/request-input.interceptor.js';
@@ -71,7 +74,7 @@ export function setupApp(app: NestExpressApplication, config: AppConfig, logger:
   const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
-    swaggerOptions: { persistAuthorization: true },
+    swaggerOptions: { persistAuthorization: true, plugins: [keepFormFieldsAsTyped] },
     customSiteTitle: 'Pièces API',
   });
 }
@@ -92,7 +95,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'API key (pk_…) or JWT',
-        description: 'An API key (`Bearer pk_…` or `Token pk_…`) or an OAuth2 access token',
+        // Swagger UI adds "Bearer " itself: a key pasted with its prefix would be sent as "Bearer Bearer pk_…".
+        description:
+          'Paste the key alone (`pk_…`), without `Bearer `: Swagger UI adds it. Clients send ' +
+          '`Authorization: Bearer pk_…` (or `Token pk_…`); an OAuth2 access token goes here too.',
       },
       'api-key',
     )
@@ -113,7 +119,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       'oauth2',
     );
-  return SwaggerModule.createDocument(app, builder.build());
+  for (const [tag, description] of Object.entries(TAG_DESCRIPTIONS)) builder.addTag(tag, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBodyDto] });
+  documentValidationFailures(document);
+  return document;
 }
 
 /** DTO validation failures of the /api/v1 resources: 422 with every failing field in `details`. */

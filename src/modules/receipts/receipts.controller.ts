@@ -107,23 +107,34 @@ export class ReceiptsController {
   @ApiOperation({ summary: 'List receipts, filtered and sorted, by pages (cursor)' })
   @ApiQuery({ name: 'type', required: false, enum: ['frais', 'vente'] })
   @ApiQuery({ name: 'status', required: false, enum: ['0', '1', 'true', 'false'] })
-  @ApiQuery({ name: 'operation_date_from', required: false, example: '2021-06-01' })
-  @ApiQuery({ name: 'operation_date_to', required: false, example: '2021-06-30 23:59:59' })
-  @ApiQuery({ name: 'created_at_from', required: false })
-  @ApiQuery({ name: 'created_at_to', required: false })
-  @ApiQuery({ name: 'amount_min', required: false, example: '10.00' })
-  @ApiQuery({ name: 'amount_max', required: false })
-  @ApiQuery({ name: 'amount_with_vat_min', required: false })
-  @ApiQuery({ name: 'amount_with_vat_max', required: false })
-  @ApiQuery({ name: 'q', required: false, description: 'Text found in label, reference or name' })
+  @ApiQuery({ name: 'operation_date_from', type: String, required: false, example: '2021-06-01' })
+  @ApiQuery({ name: 'operation_date_to', type: String, required: false, example: '2021-06-30 23:59:59' })
+  @ApiQuery({ name: 'created_at_from', type: String, required: false })
+  @ApiQuery({ name: 'created_at_to', type: String, required: false })
+  @ApiQuery({ name: 'amount_min', type: String, required: false, example: '10.00' })
+  @ApiQuery({ name: 'amount_max', type: String, required: false })
+  @ApiQuery({ name: 'amount_with_vat_min', type: String, required: false })
+  @ApiQuery({ name: 'amount_with_vat_max', type: String, required: false })
+  @ApiQuery({
+    name: 'q',
+    type: String,
+    required: false,
+    description: 'Text found in label, reference or name',
+  })
   @ApiQuery({
     name: 'sort',
+    type: String,
     required: false,
     example: '-operation_date',
     description: `One of ${RECEIPT_SORT_FIELDS.join(', ')}; prefix with - for descending. Default -id`,
   })
-  @ApiQuery({ name: 'limit', required: false, example: 50, description: '1..100, default 50' })
-  @ApiQuery({ name: 'cursor', required: false, description: '`next_cursor` of the previous page' })
+  @ApiQuery({ name: 'limit', type: Number, required: false, example: 50, description: '1..100, default 50' })
+  @ApiQuery({
+    name: 'cursor',
+    type: String,
+    required: false,
+    description: '`next_cursor` of the previous page',
+  })
   @ApiOkResponse({ type: ReceiptPageDto })
   async list(
     @OrganizationId() organizationId: string,

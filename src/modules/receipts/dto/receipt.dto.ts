@@ -9,6 +9,11 @@ const AMOUNT =
 /**
  * The body of POST, PUT and PATCH /invoice (seed 002), as JSON or multipart/form-data. Documentation
  * only: the rules and their French messages live in receipt-input.ts.
+ *
+ * Swagger UI prefills "Try it out" with these examples and sends every field it prefilled: the required
+ * fields carry a coherent example (1000.50 + 20 % = 1200.60), the optional ones whose value the server
+ * would apply (`created_at`, `comment`) or refuse (`receipt_upload_id`) carry none, so the form as it
+ * comes creates a receipt dated now, without a comment.
  */
 export class ReceiptWriteDto {
   @ApiProperty({ example: 'Achat de matiere premieree', maxLength: 255 })
@@ -21,10 +26,10 @@ export class ReceiptWriteDto {
   })
   type: string;
 
-  @ApiProperty({ type: String, example: '12', description: AMOUNT })
+  @ApiProperty({ type: String, example: '1000.50', description: `Amount before VAT. ${AMOUNT}` })
   amount: string;
 
-  @ApiProperty({ type: String, example: '1200.50', description: AMOUNT })
+  @ApiProperty({ type: String, example: '1200.60', description: `Amount with VAT. ${AMOUNT}` })
   amount_with_vat: string;
 
   @ApiPropertyOptional({
@@ -35,13 +40,19 @@ export class ReceiptWriteDto {
   })
   vat?: string | null;
 
-  @ApiPropertyOptional({ type: String, example: '200.08', nullable: true, description: 'VAT amount, ≥ 0' })
+  @ApiPropertyOptional({ type: String, example: '200.10', nullable: true, description: 'VAT amount, ≥ 0' })
   vat_value?: string | null;
 
   @ApiProperty({ example: '5EFDRE63x', minLength: 3, maxLength: 100, description: 'Required on create only' })
   reference: string;
 
-  @ApiPropertyOptional({ example: 'Ceci est un joli commentaire', nullable: true, maxLength: 5000 })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '',
+    maxLength: 5000,
+    description: 'Free text',
+  })
   comment?: string | null;
 
   @ApiProperty({
@@ -51,18 +62,22 @@ export class ReceiptWriteDto {
   operation_date: string;
 
   @ApiPropertyOptional({
-    example: '2021-06-28 11:24:53',
-    description: `Issue date of the receipt; default now. ${DATE}`,
+    type: String,
+    nullable: true,
+    example: '',
+    description: `Issue date of the receipt, e.g. 2021-06-28 11:24:53; default now. ${DATE}`,
   })
-  created_at?: string;
+  created_at?: string | null;
 
   @ApiPropertyOptional({
-    format: 'uuid',
+    type: String,
+    nullable: true,
+    example: '',
     description:
-      'JSON form only: a confirmed upload (POST /api/v1/invoice-uploads/presign, PUT, confirm) to use as the ' +
-      'file, within the same 1 MiB and type limits. The upload is consumed.',
+      'JSON form only: the id (a uuid) of a confirmed upload (POST /api/v1/invoice-uploads/presign, PUT, ' +
+      'confirm) to use as the file, within the same 1 MiB and type limits. The upload is consumed.',
   })
-  receipt_upload_id?: string;
+  receipt_upload_id?: string | null;
 }
 
 export class ReceiptMultipartDto extends ReceiptWriteDto {
