@@ -104,14 +104,20 @@ export class ReceiptsController {
 
   @Get()
   @RequireScopes('receipts:read')
+  // No examples on the filters: Swagger UI's Try it out would prefill and send them, narrowing the list.
   @ApiOperation({ summary: 'List receipts, filtered and sorted, by pages (cursor)' })
   @ApiQuery({ name: 'type', required: false, enum: ['frais', 'vente'] })
   @ApiQuery({ name: 'status', required: false, enum: ['0', '1', 'true', 'false'] })
-  @ApiQuery({ name: 'operation_date_from', type: String, required: false, example: '2021-06-01' })
-  @ApiQuery({ name: 'operation_date_to', type: String, required: false, example: '2021-06-30 23:59:59' })
+  @ApiQuery({ name: 'operation_date_from', type: String, required: false, description: 'e.g. 2021-06-01' })
+  @ApiQuery({
+    name: 'operation_date_to',
+    type: String,
+    required: false,
+    description: 'e.g. 2021-06-30 23:59:59',
+  })
   @ApiQuery({ name: 'created_at_from', type: String, required: false })
   @ApiQuery({ name: 'created_at_to', type: String, required: false })
-  @ApiQuery({ name: 'amount_min', type: String, required: false, example: '10.00' })
+  @ApiQuery({ name: 'amount_min', type: String, required: false, description: 'e.g. 10.00' })
   @ApiQuery({ name: 'amount_max', type: String, required: false })
   @ApiQuery({ name: 'amount_with_vat_min', type: String, required: false })
   @ApiQuery({ name: 'amount_with_vat_max', type: String, required: false })
@@ -125,10 +131,9 @@ export class ReceiptsController {
     name: 'sort',
     type: String,
     required: false,
-    example: '-operation_date',
-    description: `One of ${RECEIPT_SORT_FIELDS.join(', ')}; prefix with - for descending. Default -id`,
+    description: `One of ${RECEIPT_SORT_FIELDS.join(', ')}; prefix with - for descending (e.g. -operation_date). Default -id`,
   })
-  @ApiQuery({ name: 'limit', type: Number, required: false, example: 50, description: '1..100, default 50' })
+  @ApiQuery({ name: 'limit', type: Number, required: false, description: '1..100, default 50' })
   @ApiQuery({
     name: 'cursor',
     type: String,

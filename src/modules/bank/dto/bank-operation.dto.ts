@@ -37,31 +37,29 @@ export class CreateBankOperationDto {
   amount: string | number;
 }
 
+/** No examples on the filters: Swagger UI's Try it out would prefill and send them, narrowing the list. */
 export class ListBankOperationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID('all')
   bankAccountId?: string;
 
-  @ApiPropertyOptional({ example: '2024-01-01', description: 'From this day, included' })
+  @ApiPropertyOptional({ description: 'From this day, included (YYYY-MM-DD)' })
   @IsOptional()
   @IsCalendarDate()
   dateFrom?: string;
 
-  @ApiPropertyOptional({ example: '2024-01-31', description: 'To this day, included' })
+  @ApiPropertyOptional({ description: 'To this day, included (YYYY-MM-DD)' })
   @IsOptional()
   @IsCalendarDate()
   dateTo?: string;
 
-  @ApiPropertyOptional({
-    example: '-100.00',
-    description: 'Signed amount at least this (debits are negative)',
-  })
+  @ApiPropertyOptional({ description: 'Signed amount at least this (debits are negative), e.g. -100.00' })
   @IsOptional()
   @IsSignedAmount()
   amountMin?: string;
 
-  @ApiPropertyOptional({ example: '-10.00', description: 'Signed amount at most this' })
+  @ApiPropertyOptional({ description: 'Signed amount at most this, e.g. -10.00' })
   @IsOptional()
   @IsSignedAmount()
   amountMax?: string;
