@@ -53,6 +53,8 @@ async function bootstrap(): Promise<void> {
     {
       logger: new PinoNestLogger(logger),
       bodyParser: false,
+      // Nest would otherwise exit on a failed start (an unreachable DATABASE_URL) with no line of ours.
+      abortOnError: false,
     },
   );
   setupApp(app, config, logger);
