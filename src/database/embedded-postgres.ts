@@ -21,7 +21,7 @@ import {
 } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -99,6 +99,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const lock = acquireLock(dir);
   let server: RunningServer | undefined;
   try {
+    removeAbandonedInits(dir);
     await stopLeftoverServer(dir, notice);
     server = await startServer(dir, binaries, runAs, options, persistent);
     const password = await superuserPassword(dir, server.port, notice);
@@ -270,6 +271,17 @@ async function initialise(dir: string, binaries: Binaries, runAs: OsUser | undef
     throw e;
   } finally {
     rmSync(secretDir, { recursive: true, force: true });
+  }
+}
+
+/** A first start killed during initdb leaves its staging directory; another start may be making one now. */
+function removeAbandonedInits(dir: string): void {
+  const prefix = `${basename(dir)}.init-`;
+  for (const name of readdirSync(dirname(dir))) {
+    const path = join(dirname(dir), name);
+    if (!name.startsWith(prefix)) continue;
+    const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > 60 * 60_000) rmSync(path, { recursive: true, force: true });
   }
 }
 
@@ -476,7 +488,7 @@ async function startServer(
             : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
         ],
         // Its own process group: a Ctrl-C in the terminal reaches the app, which stops the server last.
-        { ...runAs, env: childEnv(), stdio: ['ignore', log, log], detached: true },
+        { ...runAs, env: childEnv(), stdio: ['ignore', log, log], detached: true, windowsHide: true },
       );
     } finally {
       closeSync(log);
@@ -636,17 +648,20 @@ function readIfExists(path: string): string | undefined {
   }
 }
 
-/** The line of a PostgreSQL output that says what went wrong (FATAL, ERROR, initdb's "error:"). */
+/**
+ * What went wrong, from PostgreSQL's output: its last FATAL/PANIC/ERROR line (or initdb's "error:"), with
+ * the line before it when that one says why (a FATAL "contains errors" follows the invalid setting).
+ */
 function lastProblem(output: string): string {
   const lines = output
     .split('\n')
-    .map((l) => l.trim())
+    .map((l) => l.trim().replace(/^\d{4}-\d\d-\d\d [\d:.]+ \S+ \[\d+\] /, ''))
     .filter(Boolean);
-  const problem =
-    lines.filter((l) => /\b(FATAL|PANIC|ERROR)\b|error:|could not/i.test(l)).at(-1) ??
-    lines.at(-1) ??
-    'no output';
-  return problem.replace(/^\S+ \S+ \S+ \[\d+\] /, '');
+  const at = lines.findLastIndex((l) => /^(FATAL|PANIC|ERROR):|error:|could not/i.test(l));
+  if (at < 0) return lines.at(-1) ?? 'no output';
+  const before = lines[at - 1];
+  const why = before && /invalid|could not|error|denied|permission/i.test(before) ? `${before}; ` : '';
+  return `${why}${lines[at]}`.replace(/\s{2,}/g, ' ');
 }
 
 function oneLine(e: unknown): string {

@@ -181,6 +181,23 @@ describe('embedded PostgreSQL', () => {
       // The failed start released the directory.
       expect(() => statSync(join(dataDir, LOCK_FILE))).toThrow();
     });
+
+    it('says in one line why PostgreSQL itself refused to start, and where its log is', async () => {
+      const conf = join(dataDir, 'postgresql.conf');
+      const original = readFileSync(conf, 'utf8');
+      writeFileSync(conf, `${original}\nshared_buffers = banana\n`);
+      try {
+        const e = await rejection(startEmbeddedPostgres({ dataDir, database: 'app' }));
+        expect(e.message).toBe(
+          `PostgreSQL stopped while starting: LOG: invalid value for parameter "shared_buffers": "banana"; FATAL: configuration file "${conf}" contains errors (full log: ${join(dataDir, 'embedded-postgres.log')})`,
+        );
+      } finally {
+        writeFileSync(conf, original);
+      }
+      db = await startEmbeddedPostgres({ dataDir, database: 'app' });
+      running.push(db);
+      expect((await query(db.url, 'SELECT n FROM kept')).rows).toEqual([{ n: 42 }]);
+    });
   });
 
   it('two starts without a port, side by side, do not collide', async () => {
