@@ -98,11 +98,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const lock = acquireLock(dir);
   let server: RunningServer | undefined;
+  let password: string;
   try {
     removeAbandonedInits(dir);
     await stopLeftoverServer(dir, notice);
     server = await startServer(dir, binaries, runAs, options, persistent);
-    const password = await superuserPassword(dir, server.port, notice);
+    password = await superuserPassword(dir, server.port, notice);
     const adminUrl = databaseUrl(password, server.port, 'postgres');
     await createDatabaseIfMissing(adminUrl, options.database);
   } catch (e) {
@@ -120,7 +121,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   process.on('exit', onExit);
   let stopping: Promise<void> | undefined;
   return {
-    url: databaseUrl(readPassword(dir)!, running.port, options.database),
+    url: databaseUrl(password, running.port, options.database),
     port: running.port,
     dataDir: dir,
     passwordFile: join(dir, PASSWORD_FILE),
@@ -401,7 +402,7 @@ async function stopLeftoverServer(dir: string, notice: (message: string) => void
   const pid = Number(content.split('\n')[0]);
   if (Number.isInteger(pid) && pid > 0 && isPostgresOf(pid, dir)) {
     notice(`stopping the embedded PostgreSQL (pid ${pid}) that a previous run left running in ${dir}`);
-    await terminate(pid);
+    await terminate(pid, dir);
   }
   rmSync(pidFile, { force: true });
 }
@@ -421,7 +422,7 @@ function isPostgresOf(pid: number, dir: string): boolean {
   }
 }
 
-async function terminate(pid: number): Promise<void> {
+async function terminate(pid: number, dir: string): Promise<void> {
   // SIGINT is PostgreSQL's fast shutdown (rolls back open transactions, writes a checkpoint).
   for (const [signal, waitMs] of [
     ['SIGINT', 30_000],
@@ -429,8 +430,12 @@ async function terminate(pid: number): Promise<void> {
   ] as const) {
     try {
       process.kill(pid, signal);
-    } catch {
-      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') return;
+      // Not ours to stop (another user's): leave its pid file, which keeps PostgreSQL from a second start.
+      throw new EmbeddedPostgresError(
+        `the PostgreSQL server (pid ${pid}) running on ${dir} cannot be stopped by this user (${(e as NodeJS.ErrnoException).code}): stop it, or set DATA_DIR to another directory`,
+      );
     }
     const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {
