@@ -27,7 +27,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scratchDatabase } from '../scripts/database-url.js';
-import { takeOverShutdownSignals } from '../src/database/embedded-postgres.js';
 import { createOrganization, walkCursors } from './api.js';
 import { freePort, ProcessSampler, startApp } from './app-process.js';
 import { benchPdf, multipartBody } from './fixtures.js';
@@ -336,7 +335,6 @@ async function finish(code: number): Promise<never> {
 }
 
 // The bench's own cleanup stops the app, then the embedded server (ScratchDatabase.dispose).
-takeOverShutdownSignals();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: cleaning up`);

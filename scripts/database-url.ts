@@ -33,13 +33,12 @@ export async function scratchDatabase(prefix: string): Promise<ScratchDatabase> 
     };
   }
   const dir = mkdtempSync(join(tmpdir(), 'pieces-pg-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const db = await startEmbeddedPostgres({ dataDir: dir, port, database: name, persistent: false });
-  return {
-    url: db.url,
-    dispose: async () => {
-      await db.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  try {
+    // No port: a free one is picked, so a script never collides with a running app or test run.
+    const db = await startEmbeddedPostgres({ dataDir: dir, database: name, persistent: false });
+    return { url: db.url, dispose: () => db.stop() };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
 }

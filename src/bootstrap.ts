@@ -6,11 +6,8 @@ import { AppModule } from './app.module.js';
 import { setupApp } from './app.setup.js';
 import { createLogger, PinoNestLogger } from './common/logging/logger.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
-import {
-  startEmbeddedPostgres,
-  takeOverShutdownSignals,
-  type EmbeddedDatabase,
-} from './database/embedded-postgres.js';
+import { failureMessage } from './common/errors/failure-message.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
 
 function readConfig(): AppConfig {
   try {
@@ -24,8 +21,10 @@ function readConfig(): AppConfig {
   }
 }
 
+let config: AppConfig | undefined;
+
 async function bootstrap(): Promise<void> {
-  const config = readConfig();
+  config = readConfig();
   const logger = createLogger(config);
 
   let embedded: EmbeddedDatabase | undefined;
@@ -38,10 +37,15 @@ async function bootstrap(): Promise<void> {
     embedded = await startEmbeddedPostgres({
       dataDir: join(config.dataDir, 'postgres'),
       port: config.embeddedPostgresPort,
+      portSetting: 'EMBEDDED_POSTGRES_PORT',
       database: 'pieces',
-      log: (m) => logger.debug({ source: 'postgres' }, m),
+      notice: (m) => logger.warn(m),
     });
     databaseUrl = embedded.url;
+    logger.info(
+      { port: embedded.port, passwordFile: embedded.passwordFile },
+      `embedded PostgreSQL on 127.0.0.1:${embedded.port} (user postgres, password in ${embedded.passwordFile})`,
+    );
   }
 
   const app = await NestFactory.create<NestExpressApplication>(
@@ -49,11 +53,12 @@ async function bootstrap(): Promise<void> {
     {
       logger: new PinoNestLogger(logger),
       bodyParser: false,
+      // Nest would otherwise exit on a failed start (an unreachable DATABASE_URL) with no line of ours.
+      abortOnError: false,
     },
   );
   setupApp(app, config, logger);
   // On SIGINT/SIGTERM: stop taking requests, finish jobs, close the pools, then stop the embedded server.
-  takeOverShutdownSignals();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');
@@ -72,6 +77,9 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((e: unknown) => {
-  process.stderr.write(`Could not start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  // The cause in one line; the stack only for whoever asked for details.
+  const details =
+    ['debug', 'trace'].includes(config?.logLevel ?? '') && e instanceof Error ? `\n${e.stack}` : '';
+  process.stderr.write(`Could not start: ${failureMessage(e)}${details}\n`);
   process.exit(1);
 });

@@ -1,12 +1,11 @@
-import { rmSync } from 'node:fs';
 import pg from 'pg';
 
 export default async function globalTeardown() {
   const db = globalThis.__TEST_DATABASE__;
   const embedded = globalThis.__EMBEDDED_POSTGRES__;
   if (embedded) {
-    await embedded.server.stop();
-    rmSync(embedded.dir, { recursive: true, force: true });
+    // A throw-away cluster: stop() removes its directory.
+    await embedded.stop();
     return;
   }
   if (db) {

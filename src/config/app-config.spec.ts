@@ -49,7 +49,7 @@ describe('loadConfig', () => {
         port: 3000,
         publicUrl: 'http://localhost:3000',
         databaseUrl: undefined,
-        embeddedPostgresPort: 54329,
+        embeddedPostgresPort: undefined,
         dataDir: resolve('./data'),
         storageDriver: 'local',
         s3: undefined,

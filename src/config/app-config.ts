@@ -12,7 +12,8 @@ export interface AppConfig {
   publicUrl: string;
   /** Unset: an embedded PostgreSQL is started under `dataDir/postgres`. */
   databaseUrl: string | undefined;
-  embeddedPostgresPort: number;
+  /** Unset: the embedded PostgreSQL listens on a free port chosen at each start. */
+  embeddedPostgresPort: number | undefined;
   dataDir: string;
   storageDriver: StorageDriverName;
   /** Set when storageDriver is s3. */
@@ -95,7 +96,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = read.integer('PORT', 3000, 0, 65535);
   const publicUrl = read.url('PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '');
   const databaseUrl = read.optionalPostgresUrl('DATABASE_URL');
-  const embeddedPostgresPort = read.integer('EMBEDDED_POSTGRES_PORT', 54329, 1, 65535);
+  const embeddedPostgresPort = read.optionalInteger('EMBEDDED_POSTGRES_PORT', 1, 65535);
   const dataDir = resolve(read.string('DATA_DIR', './data'));
   const storageDriver = read.oneOf('STORAGE_DRIVER', ['local', 's3'] as const, 'local');
   const s3 =
@@ -203,11 +204,15 @@ class EnvReader {
   }
 
   integer(name: string, fallback: number, min: number, max: number): number {
+    return this.optionalInteger(name, min, max) ?? fallback;
+  }
+
+  optionalInteger(name: string, min: number, max: number): number | undefined {
     const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if (!/^\d+$/.test(value)) return this.fail(name, `must be a whole number, got "${value}"`, fallback);
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value)) return this.fail(name, `must be a whole number, got "${value}"`, undefined);
     const n = Number(value);
-    if (n < min || n > max) return this.fail(name, `must be between ${min} and ${max}, got ${n}`, fallback);
+    if (n < min || n > max) return this.fail(name, `must be between ${min} and ${max}, got ${n}`, undefined);
     return n;
   }
 
