@@ -161,7 +161,7 @@ async function findBinaries(): Promise<Binaries> {
     found = (await import(name)) as { initdb?: unknown; postgres?: unknown };
   } catch (e) {
     throw new EmbeddedPostgresError(
-      `no embedded PostgreSQL for ${platform()}-${arch()} (package ${name} is missing): run npm ci, or set DATABASE_URL to a PostgreSQL server`,
+      `no embedded PostgreSQL for ${platform()}-${arch()} (package ${name} is not installed): set DATABASE_URL to a PostgreSQL server, or install it with npm ci`,
       { cause: e },
     );
   }
