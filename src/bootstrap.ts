@@ -69,11 +69,28 @@ async function bootstrap(): Promise<void> {
         .finally(() => process.exit(0));
     });
   }
-  await app.listen(config.port, config.host);
+  const { port, host } = config;
+  await app.listen(port, host).catch((e: unknown) => {
+    throw listenFailure(e, port, host);
+  });
   logger.info(
     { url: config.publicUrl, docs: `${config.publicUrl}/docs`, storage: config.storageDriver },
     `listening on ${config.host}:${config.port}; Swagger UI at ${config.publicUrl}/docs`,
   );
+}
+
+/** A taken or forbidden port, said with the setting that chose it. */
+function listenFailure(e: unknown, port: number, host: string): unknown {
+  const code = (e as { code?: string }).code;
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `PORT=${port}: that port is already in use on ${host}: stop what listens there, or set PORT to another`,
+    );
+  if (code === 'EACCES')
+    return new Error(
+      `PORT=${port}: this user may not listen on ${host}:${port} (ports below 1024 need privileges): set PORT to 1024 or above`,
+    );
+  return e;
 }
 
 bootstrap().catch((e: unknown) => {
