@@ -54,3 +54,40 @@ describe('S3FileStorage presigning (no network)', () => {
     ).rejects.toThrow(/Unsafe storage key/);
   });
 });
+
+describe('S3FileStorage at boot: a store that refuses us is said in one line', () => {
+  /** A store on 127.0.0.1 that answers every request with `status` and no body, as S3 answers a HEAD. */
+  async function refusingStore(status: number): Promise<{ endpoint: string; close: () => void }> {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => res.writeHead(status).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return { endpoint: `http://127.0.0.1:${port}`, close: () => server.close() };
+  }
+
+  it('names the status and the credential settings on 403', async () => {
+    const store = await refusingStore(403);
+    const storage = new S3FileStorage({ ...settings, endpoint: store.endpoint, createBucket: true });
+    try {
+      await expect(storage.ensureBucket()).rejects.toThrow(
+        `S3 bucket "pieces" at ${store.endpoint} answered HTTP 403: check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, and that they may use this bucket`,
+      );
+    } finally {
+      storage.destroy();
+      store.close();
+    }
+  });
+
+  it('names the address settings when nothing answers', async () => {
+    const store = await refusingStore(200);
+    store.close();
+    const storage = new S3FileStorage({ ...settings, endpoint: store.endpoint, createBucket: true });
+    try {
+      await expect(storage.ensureBucket()).rejects.toThrow(
+        /^S3 bucket "pieces" at http:\/\/127\.0\.0\.1:\d+ could not be reached \(.+\): check S3_ENDPOINT, S3_REGION and S3_BUCKET$/,
+      );
+    } finally {
+      storage.destroy();
+    }
+  });
+});

@@ -68,11 +68,32 @@ export class S3FileStorage extends FileStorage {
   async ensureBucket(): Promise<void> {
     if (!this.settings.createBucket) return;
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      try {
+        await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      }
     } catch (e) {
-      if (!isNotFound(e)) throw e;
-      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      throw this.refusedAtBoot(e);
     }
+  }
+
+  /**
+   * The SDK's own error for a store that refuses us is often `UnknownError` (a HEAD answer has no body
+   * to name the fault): say what answered and which settings to check, in one line.
+   */
+  private refusedAtBoot(e: unknown): Error {
+    const status = e instanceof S3ServiceException ? e.$metadata.httpStatusCode : undefined;
+    const where = `S3 bucket "${this.bucket}"${this.settings.endpoint ? ` at ${this.settings.endpoint}` : ''}`;
+    const what = status
+      ? `answered HTTP ${status}`
+      : `could not be reached (${e instanceof Error ? e.message : String(e)})`;
+    const check =
+      status === 401 || status === 403
+        ? 'check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, and that they may use this bucket'
+        : 'check S3_ENDPOINT, S3_REGION and S3_BUCKET';
+    return new Error(`${where} ${what}: ${check}`, { cause: e });
   }
 
   async put(key: string, body: Buffer | Readable, options: { contentType: string }): Promise<StoredObject> {
