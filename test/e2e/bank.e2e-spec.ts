@@ -775,7 +775,7 @@ describe('bank accounts, bank operations and statement import', () => {
         const res = await upload(account.id, content, 'cut.xml');
         expectError(res, 422, 'STATEMENT_UNREADABLE');
         expect(res.body.message).toMatch(
-          /^This CAMT053 statement cannot be read: the file ends at line \d+ /,
+          /^This CAMT\.053 statement cannot be read: the file ends at line \d+ /,
         );
         expect(res.body.message).toMatch(/cut short/);
         expect(res.body.message).not.toMatch(/\[|BkToCstmrStmt|Invalid '|Unclosed tag/);

@@ -62,11 +62,14 @@ export const statementFormatUnknown = () =>
     'The file is not a CSV, OFX or CAMT.053 statement (or give `format`)',
   );
 
+/** How a person names each format (`camt053` is CAMT.053 to a bank). */
+const FORMAT_NAMES: Record<string, string> = { csv: 'CSV', ofx: 'OFX', camt053: 'CAMT.053' };
+
 export const statementUnreadable = (format: string, reason: string, details?: unknown) =>
   new DomainError(
     'unprocessable',
     'STATEMENT_UNREADABLE',
-    `This ${format.toUpperCase()} statement cannot be read: ${reason}`,
+    `This ${FORMAT_NAMES[format] ?? format.toUpperCase()} statement cannot be read: ${reason}`,
     details,
   );
 
