@@ -40,6 +40,16 @@ const SCALES: ReadonlyMap<string, number> = new Map([
   [BTC, BTC_DECIMALS],
 ]);
 
+/**
+ * Codes this API took before it followed ISO 4217 list one (it took Node's list): withdrawn since (HRK
+ * and BGN for the euro, ANG for XCG, SLL for SLE, ZWL for ZWG, CUC) or without an ISO minor unit (XDR,
+ * XSU). A request made in one is still read and shown, at the scale it was accepted with; none is taken
+ * for a new amount.
+ */
+const READ_ONLY_SCALES: ReadonlyMap<string, number> = new Map(
+  ['ANG', 'BGN', 'CUC', 'HRK', 'SLL', 'XDR', 'XSU', 'ZWL'].map((code) => [code, 2] as const),
+);
+
 /** The ISO 4217 codes that have a minor unit, sorted (for tests and documentation). */
 export const ISO_4217_CODES: readonly string[] = Object.values(ISO_4217_BY_MINOR_UNITS)
   .flatMap((codes) => codes.split(' '))
@@ -50,9 +60,12 @@ export function isCurrencyCode(value: unknown): value is string {
   return typeof value === 'string' && SCALES.has(value);
 }
 
-/** Digits after the decimal point: 2 for EUR, 0 for JPY, 3 for KWD, 4 for CLF, 8 for BTC. */
+/**
+ * Digits after the decimal point: 2 for EUR, 0 for JPY, 3 for KWD, 4 for CLF, 8 for BTC (and the scale
+ * of the read-only codes above, for amounts stored in them).
+ */
 export function minorUnits(currency: string): number {
-  const scale = SCALES.get(currency);
+  const scale = SCALES.get(currency) ?? READ_ONLY_SCALES.get(currency);
   if (scale === undefined) throw new RangeError(`not a currency code: ${currency}`);
   return scale;
 }
