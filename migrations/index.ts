@@ -6,6 +6,7 @@ import { AddBankAndAffectations1795252724543 } from './1795252724543-AddBankAndA
 import { IdempotencyLease1795766324007 } from './1795766324007-IdempotencyLease.js';
 import { PaymentRequestInvoiceKeyIndex1795767631138 } from './1795767631138-PaymentRequestInvoiceKeyIndex.js';
 import { ApiKeyPrefixIndex1795769681688 } from './1795769681688-ApiKeyPrefixIndex.js';
+import { PaymentRequestStatusesAndUploadHolder1795770996897 } from './1795770996897-PaymentRequestStatusesAndUploadHolder.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   IdempotencyLease1795766324007,
   PaymentRequestInvoiceKeyIndex1795767631138,
   ApiKeyPrefixIndex1795769681688,
+  PaymentRequestStatusesAndUploadHolder1795770996897,
 ];

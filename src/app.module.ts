@@ -42,8 +42,9 @@ export class AppModule {
         StorageModule,
         AuthModule,
         ReceiptsModule,
-        PaymentRequestsModule,
+        // Before payment requests, which attach its uploads: the spec lists the upload steps first.
         UploadsModule,
+        PaymentRequestsModule,
         BankModule,
         AffectationsModule,
         HealthModule,

@@ -215,6 +215,35 @@ describe.each(['local', 's3'] as const)('seed 001 invoice uploads, %s driver', (
     expect(moved.body.code).toBe('UPLOAD_ATTACHED');
   });
 
+  it('attaches one upload to one of two requests racing for it, and a cancelled request takes none', async () => {
+    const upload = await uploaded();
+    const [one, two] = [await paymentRequest(), await paymentRequest()];
+    const answers = await Promise.all(
+      [one, two].map((pr) => t.http().post(`/api/v1/${pr}/invoice/attach/${upload.uploadId}`).set(auth())),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    const winner = answers[0].status === 200 ? one : two;
+    const loser = winner === one ? two : one;
+    expect((await t.http().get(`/api/v1/payment-requests/${winner}`).set(auth())).body.invoice).toMatchObject(
+      {
+        uploadId: upload.uploadId,
+      },
+    );
+    expect((await t.http().get(`/api/v1/payment-requests/${loser}`).set(auth())).body.invoice).toBeNull();
+
+    const cancelled = await paymentRequest();
+    await t.http().post(`/api/v1/payment-requests/${cancelled}/cancel`).set(auth()).expect(200);
+    const other = await uploaded();
+    const refused = await t
+      .http()
+      .post(`/api/v1/invoice-uploads/${other.uploadId}/attach/${cancelled}`)
+      .set(auth())
+      .expect(409);
+    expect(refused.body.code).toBe('PAYMENT_REQUEST_NOT_EDITABLE');
+    // Refused, the upload is left as it was: still temporary, so it may be deleted.
+    await t.http().delete(`/api/v1/invoice-uploads/${other.uploadId}`).set(auth()).expect(204);
+  });
+
   /** The same length and type as PDF, other bytes: what someone holding the URL would send instead. */
   const FORGED = Buffer.from(
     PDF.toString('latin1').replace('MediaBox[0 0 72 72]', 'MediaBox[0 0 99 99]'),

@@ -1,11 +1,19 @@
-import { Decimal } from 'decimal.js';
+import { Decimal as BaseDecimal } from 'decimal.js';
+import { BTC_DECIMALS, MAX_MINOR_UNITS, minorUnits } from './currency.js';
 
 /**
  * Amounts are decimal strings end to end (PostgreSQL `numeric` ↔ JSON string); any arithmetic goes
- * through decimal.js, never through JS floats.
+ * through decimal.js or whole minor units (bigint), never through JS floats, and nothing here rounds an
+ * amount to fit a scale: what does not fit is refused (a problem for input, a RangeError for a bug).
  */
 export const MAX_INTEGER_DIGITS = 12;
+/** The scale of the helpers that take no currency (receipts, bank lines: euros). */
 export const MAX_FRACTION_DIGITS = 2;
+
+// decimal.js rounds every result to 20 significant digits by default: 12 integer digits and 8 decimals
+// already take 20, so a sum could be rounded silently. 64 digits leave any sum of amounts exact.
+const Decimal = BaseDecimal.clone({ precision: 64 });
+type Decimal = BaseDecimal;
 
 export type AmountProblem = 'not_a_number' | 'too_many_decimals' | 'too_large' | 'negative';
 
@@ -109,8 +117,12 @@ export function maxAmount(a: string, b: string): string {
   return compareAmounts(a, b) >= 0 ? normalizeAmount(a) : normalizeAmount(b);
 }
 
+/** Exactly 2 decimals; an amount with more is a bug upstream (inputs are checked), never rounded here. */
 function toAmount(d: Decimal): string {
-  const fixed = d.toFixed(MAX_FRACTION_DIGITS, Decimal.ROUND_HALF_EVEN);
+  if (!d.equals(d.toDecimalPlaces(MAX_FRACTION_DIGITS))) {
+    throw new RangeError(`${d.toFixed()} has more than ${MAX_FRACTION_DIGITS} decimals: it is not rounded`);
+  }
+  const fixed = d.toFixed(MAX_FRACTION_DIGITS);
   return fixed === '-0.00' ? '0.00' : fixed;
 }
 
@@ -119,19 +131,124 @@ function toAmount(d: Decimal): string {
  * exact, since amounts have at most 2 decimals. Throws on what is not an amount.
  */
 export function toCents(amount: string): bigint {
-  const m = /^([+-]?)(\d+)(?:\.(\d{0,2}))?$/.exec(amount.trim());
-  if (m) {
-    const cents = BigInt(m[2]) * 100n + BigInt((m[3] ?? '').padEnd(2, '0'));
-    return m[1] === '-' ? -cents : cents;
-  }
-  const d = new Decimal(amount);
-  if (!d.equals(d.toDecimalPlaces(MAX_FRACTION_DIGITS))) throw new Error(`not an amount in cents: ${amount}`);
-  return BigInt(d.times(100).toFixed(0));
+  return toMinorUnits(amount, MAX_FRACTION_DIGITS);
 }
 
 /** The inverse of `toCents`: "-1234.50". */
 export function fromCents(cents: bigint): string {
-  const sign = cents < 0n ? '-' : '';
-  const abs = cents < 0n ? -cents : cents;
-  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+  return fromMinorUnits(cents, MAX_FRACTION_DIGITS);
+}
+
+const PLAIN_DECIMAL = /^([+-]?)(\d+)(?:\.(\d*))?$/;
+
+/**
+ * An amount as a whole number of its smallest unit at `scale` decimals ("12.5" at 2 → 1250n), exactly.
+ * Zeros past the scale are harmless ("1.500" at 2 → 150n); any other digit there throws a RangeError
+ * rather than being rounded away.
+ */
+export function toMinorUnits(amount: string, scale: number): bigint {
+  let m = PLAIN_DECIMAL.exec(amount.trim());
+  if (!m) {
+    // Exponent forms ("1e2", ".5") that decimal.js reads; what it cannot read is not an amount.
+    let plain: string;
+    try {
+      plain = new Decimal(amount.trim()).toFixed();
+    } catch {
+      throw new RangeError(`not an amount: ${amount}`);
+    }
+    m = PLAIN_DECIMAL.exec(plain);
+    if (!m) throw new RangeError(`not an amount: ${amount}`);
+  }
+  const [, sign, integer, fraction = ''] = m;
+  if (/[^0]/.test(fraction.slice(scale))) {
+    throw new RangeError(`${amount} has more than ${scale} decimals: it is not rounded`);
+  }
+  const minor = BigInt(integer + fraction.slice(0, scale).padEnd(scale, '0'));
+  return sign === '-' ? -minor : minor;
+}
+
+/** The inverse of `toMinorUnits`: 1250n at 2 → "12.50", at 0 → "1250". Zero is never "-0". */
+export function fromMinorUnits(minor: bigint, scale: number): string {
+  const sign = minor < 0n ? '-' : '';
+  const digits = (minor < 0n ? -minor : minor).toString().padStart(scale + 1, '0');
+  if (scale === 0) return `${sign}${digits}`;
+  return `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
+// ---- Amounts in a currency: each at its own scale (currency.ts) --------------------------------------
+
+/**
+ * Past this many decimals an input is refused outright: far more than any scale (BTC's 8) and than a
+ * JSON number's shortest form (17 significant digits), so only padding with zeros is read past a scale.
+ */
+const MAX_PARSED_DECIMALS = Math.max(MAX_MINOR_UNITS, 17) + 3;
+
+/**
+ * Reads an amount in `currency` from a JSON number or a string, as `parseAmount` reads it (the same
+ * reading of JSON numbers: 0.1 + 0.2 arrives as 0.30000000000000004 and is refused, never rounded), and
+ * writes it at the currency's scale: "1200.5" EUR → "1200.50", "1000.00" JPY → "1000", "1.234" KWD →
+ * "1.234". Digits past the scale are refused unless they are zeros, which change no value (a JSON
+ * number 1000.00 arrives as 1000 anyway, so the string "1000.00" is taken alike).
+ */
+export function parseMoney(input: unknown, currency: string): { value: string } | { problem: AmountProblem } {
+  const parsed = parseAmount(input, { maxFractionDigits: MAX_PARSED_DECIMALS });
+  if ('problem' in parsed) return parsed;
+  const scale = minorUnits(currency);
+  const fraction = parsed.value.split('.')[1] ?? '';
+  if (/[^0]/.test(fraction.slice(scale))) return { problem: 'too_many_decimals' };
+  return { value: fromMinorUnits(toMinorUnits(parsed.value, scale), scale) };
+}
+
+/** An amount written at its currency's scale ("5" USD → "5.00"); throws if it does not fit exactly. */
+export function formatMoney(amount: string, currency: string): string {
+  const scale = minorUnits(currency);
+  return fromMinorUnits(toMinorUnits(amount, scale), scale);
+}
+
+/** The exact sum, at the currency's scale: 33.33 + 33.33 + 33.34 EUR is "100.00". */
+export function sumMoney(amounts: readonly string[], currency: string): string {
+  const scale = minorUnits(currency);
+  return fromMinorUnits(
+    amounts.reduce((sum, a) => sum + toMinorUnits(a, scale), 0n),
+    scale,
+  );
+}
+
+/** `a − b` exactly, at the currency's scale (negative when b is larger). */
+export function subtractMoney(a: string, b: string, currency: string): string {
+  const scale = minorUnits(currency);
+  return fromMinorUnits(toMinorUnits(a, scale) - toMinorUnits(b, scale), scale);
+}
+
+// ---- Lightning: millisatoshis ---------------------------------------------------------------------
+
+/**
+ * Lightning counts whole millisatoshis (BOLT 11 amounts, LND's `value_msat` and `amt_paid_msat`): an
+ * explicit unit here, a bigint, 10^11 to the bitcoin. Not "BTC at 11 decimals": BTC always has the
+ * satoshi's 8 decimals (what an on-chain output and a payment request in BTC can hold), and whoever
+ * turns millisatoshis into BTC says what to do with a fraction of a satoshi.
+ */
+export const MSAT_PER_BTC = 100_000_000_000n;
+const MSAT_PER_SAT = 1000n;
+const MSAT_DECIMALS = BTC_DECIMALS + 3;
+
+/** A BTC amount in millisatoshis, exactly; one finer than a millisatoshi throws (never rounded). */
+export function btcToMsat(btc: string): bigint {
+  return toMinorUnits(btc, MSAT_DECIMALS);
+}
+
+/**
+ * Millisatoshis as BTC at 8 decimals. `exact` throws on a fraction of a satoshi; `down`/`up` say which
+ * whole satoshi to take (what was received rounds down, what is asked for rounds up).
+ */
+export function msatToBtc(msat: bigint, rounding: 'exact' | 'down' | 'up'): string {
+  let sats = msat / MSAT_PER_SAT;
+  const rest = msat % MSAT_PER_SAT;
+  if (rest !== 0n) {
+    if (rounding === 'exact') throw new RangeError(`${msat} msat is not a whole number of satoshis`);
+    // bigint division truncates toward zero.
+    if (rounding === 'up' && rest > 0n) sats += 1n;
+    if (rounding === 'down' && rest < 0n) sats -= 1n;
+  }
+  return fromMinorUnits(sats, BTC_DECIMALS);
 }

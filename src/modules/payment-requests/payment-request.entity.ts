@@ -10,13 +10,14 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Organization } from '../auth/organization.entity.js';
-
-export const PAYMENT_REQUEST_STATUSES = ['unpaid', 'paid', 'cancelled'] as const;
-export type PaymentRequestStatus = (typeof PAYMENT_REQUEST_STATUSES)[number];
+import type { PaymentRequestStatus } from './payment-request-status.js';
 
 /** What a customer is asked to pay, with the invoice document attached to it (seed 001). */
 @Entity({ name: 'payment_requests' })
-@Check('CHK_payment_requests_status', `"status" IN ('unpaid', 'paid', 'cancelled')`)
+@Check(
+  'CHK_payment_requests_status',
+  `"status" IN ('unpaid', 'partially_paid', 'paid', 'overpaid', 'cancelled')`,
+)
 @Check('CHK_payment_requests_amount', `"amount" > 0`)
 @Index('IDX_payment_requests_org_created', ['organizationId', 'createdAt', 'id'])
 @Index('IDX_payment_requests_org_status_created', ['organizationId', 'status', 'createdAt', 'id'])
@@ -35,6 +36,7 @@ export class PaymentRequest {
   @JoinColumn({ name: 'organization_id' })
   organization?: Organization;
 
+  /** Unconstrained numeric: each currency's own scale (JPY 0, KWD 3, BTC 8), written at that scale. */
   @Column({ type: 'numeric' })
   amount: string;
 
@@ -52,6 +54,7 @@ export class PaymentRequest {
   @Column({ name: 'due_date', type: 'date', nullable: true })
   dueDate: string | null;
 
+  /** Derived by payment-request-status.ts in each change's transaction; stored to filter lists by it. */
   @Column({ type: 'varchar', length: 16, default: 'unpaid' })
   status: PaymentRequestStatus;
 
@@ -81,6 +84,7 @@ export class PaymentRequest {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 
+  /** When the charges first covered the amount (payment-request-status.ts). */
   @Column({ name: 'paid_at', type: 'timestamptz', nullable: true })
   paidAt: Date | null;
 

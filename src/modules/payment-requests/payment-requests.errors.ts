@@ -1,4 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error.js';
+import { amountMessage } from '../../common/money/money.validators.js';
 
 export const paymentRequestNotFound = () =>
   new DomainError('not_found', 'PAYMENT_REQUEST_NOT_FOUND', 'Payment request not found');
@@ -17,14 +18,19 @@ export const unknownCurrency = (currency: string) =>
   new DomainError(
     'unprocessable',
     'VALIDATION_FAILED',
-    `currency must be an ISO 4217 code, got ${currency}`,
-    [{ field: 'currency', messages: ['currency must be an ISO 4217 code'] }],
+    `currency must be an active ISO 4217 code or BTC, got ${currency}`,
+    [
+      {
+        field: 'currency',
+        messages: ['currency must be an active ISO 4217 currency code such as EUR, or BTC'],
+      },
+    ],
   );
 
-export const tooManyDecimals = (currency: string, digits: number) =>
-  new DomainError(
-    'unprocessable',
-    'VALIDATION_FAILED',
-    `amount has more decimals than ${currency} allows (${digits})`,
-    [{ field: 'amount', messages: [`amount must have at most ${digits} decimals in ${currency}`] }],
-  );
+export const invalidAmount = (currency: string) =>
+  new DomainError('unprocessable', 'VALIDATION_FAILED', amountMessage('amount', currency), [
+    { field: 'amount', messages: [amountMessage('amount', currency)] },
+  ]);
+
+export const invoiceNotAttached = () =>
+  new DomainError('not_found', 'INVOICE_NOT_FOUND', 'No invoice is attached to this payment request');

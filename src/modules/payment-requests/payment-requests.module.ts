@@ -1,14 +1,37 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { StoredObjectOwners } from '../../storage/stored-object-owners.js';
+import { UploadsModule } from '../uploads/uploads.module.js';
+import { UPLOADS_AREA } from '../uploads/uploads.service.js';
 import { PaymentRequest } from './payment-request.entity.js';
+import {
+  PaymentRequestInvoiceController,
+  UploadAttachController,
+} from './payment-request-invoice.controller.js';
 import { PaymentRequestsController } from './payment-requests.controller.js';
 import { PaymentRequestsRepository } from './payment-requests.repository.js';
 import { PaymentRequestsService } from './payment-requests.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PaymentRequest])],
-  controllers: [PaymentRequestsController],
+  imports: [TypeOrmModule.forFeature([PaymentRequest]), UploadsModule],
+  controllers: [PaymentRequestsController, UploadAttachController, PaymentRequestInvoiceController],
   providers: [PaymentRequestsService, PaymentRequestsRepository],
   exports: [PaymentRequestsService],
 })
-export class PaymentRequestsModule {}
+export class PaymentRequestsModule implements OnModuleInit {
+  constructor(
+    private readonly owners: StoredObjectOwners,
+    private readonly repository: PaymentRequestsRepository,
+  ) {}
+
+  /**
+   * An invoice document is the file of the upload it was attached from, under the uploads' area: the
+   * orphan collection keeps it while a request names it, whatever becomes of the upload's row.
+   */
+  onModuleInit(): void {
+    this.owners.register({
+      prefix: `${UPLOADS_AREA}/`,
+      referenced: (keys) => this.repository.invoiceKeysAmong(keys),
+    });
+  }
+}

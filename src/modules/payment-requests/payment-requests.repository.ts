@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import type { CursorPosition } from '../../common/pagination/cursor.js';
-import { PaymentRequest, type PaymentRequestStatus } from './payment-request.entity.js';
+import type { PaymentRequestStatus } from './payment-request-status.js';
+import { PaymentRequest } from './payment-request.entity.js';
 
 export interface PaymentRequestFilters {
   status?: PaymentRequestStatus;
@@ -15,6 +16,15 @@ export interface PaymentRequestFilters {
 @Injectable()
 export class PaymentRequestsRepository {
   constructor(@InjectRepository(PaymentRequest) private readonly requests: Repository<PaymentRequest>) {}
+
+  /** A new row, not yet saved. */
+  build(fields: Partial<PaymentRequest>): PaymentRequest {
+    return this.requests.create(fields);
+  }
+
+  save(manager: EntityManager, request: PaymentRequest): Promise<PaymentRequest> {
+    return manager.getRepository(PaymentRequest).save(request);
+  }
 
   findOneForOrganization(organizationId: string, id: string): Promise<PaymentRequest | null> {
     return this.requests.findOne({ where: { organizationId, id } });

@@ -15,7 +15,8 @@ export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
 
 /**
  * A file sent straight to object storage (seed 001): presigned (pending), checked (confirmed), then
- * attached to a payment request. Pending and confirmed uploads expire and are removed with their object.
+ * attached: the document of a row of another module (its holder), which names the file by its key.
+ * Pending and confirmed uploads expire and are removed with their object; attached ones are kept.
  */
 @Entity({ name: 'invoice_uploads' })
 @Check('CHK_invoice_uploads_status', `"status" IN ('pending', 'confirmed', 'attached')`)
@@ -62,10 +63,11 @@ export class InvoiceUpload {
   @Column({ name: 'content_type', type: 'varchar', length: 100, nullable: true })
   contentType: string | null;
 
-  @Column({ name: 'payment_request_id', type: 'uuid', nullable: true })
-  paymentRequestId: string | null;
+  /** The id of the attached upload's holder, opaque here: the module that attached it knows what it is. */
+  @Column({ name: 'attached_to', type: 'uuid', nullable: true })
+  attachedTo: string | null;
 
-  /** Null once attached: an attached upload is kept as long as its payment request. */
+  /** Null once attached: an attached upload is kept as long as what holds it. */
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt: Date | null;
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThan } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { FileStorage } from '../../storage/file-storage.js';
-import { InvoiceUpload } from './invoice-upload.entity.js';
+import { UploadsRepository } from './uploads.repository.js';
 
 /**
  * The uploads' expiry job (uploads.module.ts): nothing unattached outlives its time. Objects without
@@ -12,6 +12,7 @@ import { InvoiceUpload } from './invoice-upload.entity.js';
 export class UploadExpiryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: UploadsRepository,
     private readonly storage: FileStorage,
   ) {}
 
@@ -23,14 +24,10 @@ export class UploadExpiryService {
     let expired = 0;
     for (;;) {
       const removed = await this.dataSource.transaction(async (manager) => {
-        const due = await manager.getRepository(InvoiceUpload).find({
-          where: { status: In(['pending', 'confirmed']), expiresAt: LessThan(new Date()) },
-          take: batchSize,
-          lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
-        });
+        const due = await this.repository.lockExpired(manager, batchSize);
         for (const upload of due) {
           await this.storage.delete(upload.s3Key);
-          await manager.getRepository(InvoiceUpload).delete({ id: upload.id });
+          await this.repository.delete(manager, upload.id);
         }
         return due.length;
       });

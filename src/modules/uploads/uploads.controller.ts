@@ -30,7 +30,10 @@ import { UploadsService, type Presigned } from './uploads.service.js';
 
 const SCOPE = 'payment-requests:write';
 
-/** Seed 001: invoice uploads straight to object storage. */
+/**
+ * Seed 001: invoice uploads straight to object storage. Attaching one (POST :uploadId/attach/...) is the
+ * payment requests' route: payment-requests/payment-request-invoice.controller.ts.
+ */
 @ApiTags('Invoice Uploads (seed 001)')
 @ApiBearerAuth('api-key')
 @ApiSecurity('oauth2', [SCOPE])
@@ -92,26 +95,6 @@ export class UploadsController {
     @Param('uploadId', SeedUuidPipe) uploadId: string,
   ): Promise<FileUrlDto> {
     return this.uploads.previewUrl(organizationId, uploadId);
-  }
-
-  @Post(':uploadId/attach/:paymentRequestId')
-  @HttpCode(200)
-  @RequireScopes(SCOPE)
-  @ApiOperation({ summary: 'Attach invoice to payment request' })
-  @ApiParam({ name: 'uploadId', schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN } })
-  @ApiParam({ name: 'paymentRequestId', schema: { type: 'string', format: 'uuid', pattern: UUID_PATTERN } })
-  @ApiOkResponse({ type: MessageDto })
-  @ApiConflictResponse({
-    type: ErrorBodyDto,
-    description: 'UPLOAD_NOT_CONFIRMED or UPLOAD_ATTACHED (elsewhere)',
-  })
-  async attach(
-    @OrganizationId() organizationId: string,
-    @Param('uploadId', SeedUuidPipe) uploadId: string,
-    @Param('paymentRequestId', SeedUuidPipe) paymentRequestId: string,
-  ): Promise<MessageDto> {
-    await this.uploads.attach(organizationId, uploadId, paymentRequestId);
-    return { message: 'Invoice attached to payment request' };
   }
 
   @Delete(':uploadId')

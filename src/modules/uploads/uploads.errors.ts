@@ -22,10 +22,7 @@ export const notConfirmed = () =>
   new DomainError('conflict', 'UPLOAD_NOT_CONFIRMED', 'Confirm the upload (with its sha256) first');
 
 export const alreadyAttached = () =>
-  new DomainError('conflict', 'UPLOAD_ATTACHED', 'This upload is attached to a payment request');
+  new DomainError('conflict', 'UPLOAD_ATTACHED', 'This upload is already attached');
 
 export const checksumDiffers = () =>
   new DomainError('unprocessable', 'CHECKSUM_MISMATCH', 'This upload was confirmed with another sha256');
-
-export const invoiceNotAttached = () =>
-  new DomainError('not_found', 'INVOICE_NOT_FOUND', 'No invoice is attached to this payment request');

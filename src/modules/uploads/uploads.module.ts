@@ -4,19 +4,18 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { JobQueue } from '../../jobs/job-queue.js';
 import { StoredObjectOwners } from '../../storage/stored-object-owners.js';
-import { PaymentRequestsModule } from '../payment-requests/payment-requests.module.js';
 import { InvoiceUpload } from './invoice-upload.entity.js';
-import { PaymentRequestInvoiceController } from './payment-request-invoice.controller.js';
 import { UploadsController } from './uploads.controller.js';
 import { UploadExpiryService } from './upload-expiry.service.js';
+import { UploadsRepository } from './uploads.repository.js';
 import { UPLOADS_AREA, UploadsService } from './uploads.service.js';
 
 export const UPLOADS_EXPIRE_JOB = 'uploads-expire';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([InvoiceUpload]), PaymentRequestsModule],
-  controllers: [UploadsController, PaymentRequestInvoiceController],
-  providers: [UploadsService, UploadExpiryService],
+  imports: [TypeOrmModule.forFeature([InvoiceUpload])],
+  controllers: [UploadsController],
+  providers: [UploadsService, UploadsRepository, UploadExpiryService],
   exports: [UploadsService],
 })
 export class UploadsModule implements OnModuleInit {

@@ -9,8 +9,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { FileStorage, StorageObjectNotFound } from '../../storage/file-storage.js';
 import { slugify, stripExtension } from '../../common/files/file-names.js';
-import { PaymentRequestsService } from '../payment-requests/payment-requests.service.js';
-import { InvoiceUpload } from './invoice-upload.entity.js';
+import type { InvoiceUpload } from './invoice-upload.entity.js';
 import {
   allowedType,
   extensionOf,
@@ -19,10 +18,10 @@ import {
   UPLOAD_ALLOWED_TYPES,
   UPLOAD_MAX_SIZE,
 } from './upload-types.js';
+import { UploadsRepository } from './uploads.repository.js';
 import {
   alreadyAttached,
   checksumDiffers,
-  invoiceNotAttached,
   notConfirmed,
   notUploadedYet,
   unsupportedType,
@@ -47,6 +46,15 @@ export interface FileUrl {
   mimeType: string;
 }
 
+/** A confirmed upload's file, as its holder keeps it once attached. */
+export interface UploadedDocument {
+  uploadId: string;
+  key: string;
+  fileName: string;
+  mimeType: string;
+  size: number;
+}
+
 /** Time allowed after a presigned URL expires for a PUT that started in time to finish and be confirmed. */
 const PENDING_GRACE_SECONDS = 3600;
 export const UPLOADS_AREA = 'uploads';
@@ -55,8 +63,8 @@ export const UPLOADS_AREA = 'uploads';
 export class UploadsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: UploadsRepository,
     private readonly storage: FileStorage,
-    private readonly paymentRequests: PaymentRequestsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -78,7 +86,7 @@ export class UploadsService {
       expiresInSeconds: ttl,
     });
     return writeWithin(this.dataSource, withinWrite, async (manager) => {
-      await manager.getRepository(InvoiceUpload).insert({
+      await this.repository.insert(manager, {
         id,
         organizationId,
         status: 'pending',
@@ -142,7 +150,7 @@ export class UploadsService {
       upload.contentType = upload.declaredType;
       upload.confirmedAt = new Date();
       upload.expiresAt = this.retentionEnd();
-      await manager.getRepository(InvoiceUpload).save(upload);
+      await this.repository.save(manager, upload);
       return { alreadyConfirmed: false, temporaryKey };
     });
     // Only once the row names the copy; if this fails, nothing names the temporary key and the orphan
@@ -157,47 +165,50 @@ export class UploadsService {
     return this.fileUrl(upload.s3Key, upload.fileName, upload.contentType ?? upload.declaredType);
   }
 
-  /** Attaches a confirmed upload as the payment request's invoice; an earlier invoice goes back to expiring. */
-  async attach(organizationId: string, uploadId: string, paymentRequestId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const upload = await this.lock(manager, organizationId, uploadId);
-      if (upload.status === 'pending') throw notConfirmed();
-      if (upload.status === 'attached' && upload.paymentRequestId !== paymentRequestId)
-        throw alreadyAttached();
-      const { replacedUploadId } = await this.paymentRequests.attachInvoice(
-        manager,
-        organizationId,
-        paymentRequestId,
-        {
-          uploadId: upload.id,
-          key: upload.s3Key,
-          fileName: upload.fileName,
-          mimeType: upload.contentType ?? upload.declaredType,
-          size: Number(upload.size),
-        },
-      );
-      if (replacedUploadId) {
-        await manager
-          .getRepository(InvoiceUpload)
-          .update(
-            { id: replacedUploadId, organizationId },
-            { status: 'confirmed', paymentRequestId: null, attachedAt: null, expiresAt: this.retentionEnd() },
-          );
-      }
-      upload.status = 'attached';
-      upload.paymentRequestId = paymentRequestId;
-      upload.attachedAt = new Date();
-      upload.expiresAt = null;
-      await manager.getRepository(InvoiceUpload).save(upload);
-    });
+  /**
+   * Attaches a confirmed upload to `holderId` in the caller's transaction (its row stays locked until that
+   * ends, and a rollback leaves it as it was), and gives its file for the holder to keep. Attached, it
+   * neither expires nor can be deleted. Attaching it again to the same holder is harmless; to another, it
+   * is refused.
+   */
+  async attach(
+    manager: EntityManager,
+    organizationId: string,
+    uploadId: string,
+    holderId: string,
+  ): Promise<UploadedDocument> {
+    const upload = await this.lock(manager, organizationId, uploadId);
+    if (upload.status === 'pending') throw notConfirmed();
+    if (upload.status === 'attached' && upload.attachedTo !== holderId) throw alreadyAttached();
+    upload.status = 'attached';
+    upload.attachedTo = holderId;
+    upload.attachedAt = new Date();
+    upload.expiresAt = null;
+    await this.repository.save(manager, upload);
+    return {
+      uploadId: upload.id,
+      key: upload.s3Key,
+      fileName: upload.fileName,
+      mimeType: upload.contentType ?? upload.declaredType,
+      size: Number(upload.size),
+    };
   }
 
-  /** The payment request's invoice document as a short-lived URL. */
-  async invoiceUrl(organizationId: string, paymentRequestId: string): Promise<FileUrl> {
-    const request = await this.paymentRequests.get(organizationId, paymentRequestId);
-    if (!request.invoiceKey || !request.invoiceFileName || !request.invoiceMimeType)
-      throw invoiceNotAttached();
-    return this.fileUrl(request.invoiceKey, request.invoiceFileName, request.invoiceMimeType);
+  /** An attached upload its holder no longer keeps (replaced) is confirmed again, and expires as such. */
+  async detach(manager: EntityManager, organizationId: string, uploadId: string): Promise<void> {
+    await this.repository.detach(manager, organizationId, uploadId, this.retentionEnd());
+  }
+
+  /** A short-lived URL that serves a stored file inline, under its client-side name. */
+  async fileUrl(key: string, fileName: string, mimeType: string): Promise<FileUrl> {
+    const expiresInSeconds = this.config.signedUrlTtlSeconds;
+    const url = await this.storage.presignGet(key, {
+      expiresInSeconds,
+      fileName,
+      contentType: mimeType,
+      disposition: 'inline',
+    });
+    return { url, expiresInSeconds, filename: fileName, mimeType };
   }
 
   /** Deletes a temporary upload and its object; an attached one is refused. */
@@ -205,7 +216,7 @@ export class UploadsService {
     const upload = await this.dataSource.transaction(async (manager) => {
       const found = await this.lock(manager, organizationId, uploadId);
       if (found.status === 'attached') throw alreadyAttached();
-      await manager.getRepository(InvoiceUpload).delete({ id: found.id });
+      await this.repository.delete(manager, found.id);
       return found;
     });
     await this.removeObject(upload.s3Key);
@@ -220,7 +231,7 @@ export class UploadsService {
     uploadId: string,
     maxBytes: number,
   ): Promise<{ content: Buffer; fileName: string; declaredType: string } | 'too_large' | null> {
-    const upload = await this.uploads().findOneBy({ id: uploadId, organizationId, status: 'confirmed' });
+    const upload = await this.repository.findConfirmed(organizationId, uploadId);
     if (!upload) return null;
     if (Number(upload.size) > maxBytes) return 'too_large';
     try {
@@ -236,9 +247,9 @@ export class UploadsService {
 
   /** A confirmed upload whose bytes now live elsewhere (a receipt): row and object go. */
   async consume(organizationId: string, uploadId: string): Promise<void> {
-    const upload = await this.uploads().findOneBy({ id: uploadId, organizationId, status: 'confirmed' });
+    const upload = await this.repository.findConfirmed(organizationId, uploadId);
     if (!upload) return;
-    await this.uploads().delete({ id: upload.id, status: 'confirmed' });
+    await this.repository.deleteConfirmed(upload.id);
     await this.removeObject(upload.s3Key);
   }
 
@@ -256,15 +267,11 @@ export class UploadsService {
   }
 
   /**
-   * Of stored `keys`, those an upload or a payment request's invoice still names. Asked by the orphan
-   * collection, whatever the key's shape (a temporary key no row names any more is an orphan).
+   * Of stored `keys`, those an upload still names. Asked by the orphan collection, whatever the key's
+   * shape (a temporary key no row names any more is an orphan).
    */
-  async keysInUse(keys: string[]): Promise<string[]> {
-    const rows: { s3_key: string }[] = await this.dataSource.query(
-      `SELECT s3_key FROM invoice_uploads WHERE s3_key = ANY($1::varchar[])`,
-      [keys],
-    );
-    return [...rows.map((r) => r.s3_key), ...(await this.paymentRequests.invoiceKeysAmong(keys))];
+  keysInUse(keys: string[]): Promise<string[]> {
+    return this.repository.keysAmong(keys);
   }
 
   private async inspect(
@@ -298,37 +305,20 @@ export class UploadsService {
     return null;
   }
 
-  private async fileUrl(key: string, fileName: string, mimeType: string): Promise<FileUrl> {
-    const expiresInSeconds = this.config.signedUrlTtlSeconds;
-    const url = await this.storage.presignGet(key, {
-      expiresInSeconds,
-      fileName,
-      contentType: mimeType,
-      disposition: 'inline',
-    });
-    return { url, expiresInSeconds, filename: fileName, mimeType };
-  }
-
   private async find(organizationId: string, id: string): Promise<InvoiceUpload> {
-    const upload = await this.uploads().findOneBy({ id, organizationId });
+    const upload = await this.repository.findForOrganization(organizationId, id);
     if (!upload) throw uploadNotFound();
     return upload;
   }
 
   private async lock(manager: EntityManager, organizationId: string, id: string): Promise<InvoiceUpload> {
-    const upload = await manager
-      .getRepository(InvoiceUpload)
-      .findOne({ where: { id, organizationId }, lock: { mode: 'pessimistic_write' } });
+    const upload = await this.repository.lockForUpdate(manager, organizationId, id);
     if (!upload) throw uploadNotFound();
     return upload;
   }
 
   private retentionEnd(): Date {
     return new Date(Date.now() + this.config.uploads.retentionHours * 3600 * 1000);
-  }
-
-  private uploads() {
-    return this.dataSource.getRepository(InvoiceUpload);
   }
 
   private async removeObject(key: string): Promise<void> {

@@ -13,7 +13,7 @@ import {
 import { IsCurrencyCode, IsPositiveAmount, toAmountString } from '../../../common/money/money.validators.js';
 import { Trim } from '../../../common/validation/trim.decorator.js';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
-import { PAYMENT_REQUEST_STATUSES } from '../payment-request.entity.js';
+import { PAYMENT_REQUEST_STATUSES } from '../payment-request-status.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 // PostgreSQL text cannot hold U+0000.
@@ -27,13 +27,14 @@ export class CreatePaymentRequestDto {
     type: String,
     example: '1200.50',
     description:
-      "Decimal > 0 as a string (a JSON number is accepted), with at most the currency's minor units",
+      "Decimal > 0 as a string (a JSON number is accepted when exact), with at most the currency's minor units: " +
+      'none for JPY, 2 for EUR, 3 for KWD, 8 for BTC. Zeros past them are harmless; other digits are refused, never rounded',
   })
   @Transform(toAmountString)
   @IsPositiveAmount({ currencyField: 'currency' })
   amount: string;
 
-  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code' })
+  @ApiProperty({ example: 'EUR', description: 'An active ISO 4217 code (list one), or BTC' })
   @Transform(upperCase)
   @IsCurrencyCode()
   currency: string;
@@ -147,7 +148,7 @@ export class PaymentRequestDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: '1200.50' })
+  @ApiProperty({ example: '1200.50', description: "Written at the currency's scale: 1200.50 EUR, 1000 JPY" })
   amount: string;
 
   @ApiProperty({ example: 'EUR' })

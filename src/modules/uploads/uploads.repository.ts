@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, LessThan, Repository, type EntityManager } from 'typeorm';
+import { InvoiceUpload } from './invoice-upload.entity.js';
+
+/**
+ * The uploads' table. Methods that take a manager run in the caller's transaction (a row lock held until
+ * it ends, or a write that commits with it).
+ */
+@Injectable()
+export class UploadsRepository {
+  constructor(@InjectRepository(InvoiceUpload) private readonly uploads: Repository<InvoiceUpload>) {}
+
+  findForOrganization(organizationId: string, id: string): Promise<InvoiceUpload | null> {
+    return this.uploads.findOneBy({ id, organizationId });
+  }
+
+  findConfirmed(organizationId: string, id: string): Promise<InvoiceUpload | null> {
+    return this.uploads.findOneBy({ id, organizationId, status: 'confirmed' });
+  }
+
+  lockForUpdate(manager: EntityManager, organizationId: string, id: string): Promise<InvoiceUpload | null> {
+    return manager
+      .getRepository(InvoiceUpload)
+      .findOne({ where: { id, organizationId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async insert(manager: EntityManager, upload: Partial<InvoiceUpload>): Promise<void> {
+    await manager.getRepository(InvoiceUpload).insert(upload);
+  }
+
+  save(manager: EntityManager, upload: InvoiceUpload): Promise<InvoiceUpload> {
+    return manager.getRepository(InvoiceUpload).save(upload);
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.getRepository(InvoiceUpload).delete({ id });
+  }
+
+  async deleteConfirmed(id: string): Promise<void> {
+    await this.uploads.delete({ id, status: 'confirmed' });
+  }
+
+  /** An attached upload back to confirmed, expiring at `expiresAt`. */
+  async detach(manager: EntityManager, organizationId: string, id: string, expiresAt: Date): Promise<void> {
+    await manager
+      .getRepository(InvoiceUpload)
+      .update(
+        { id, organizationId, status: 'attached' },
+        { status: 'confirmed', attachedTo: null, attachedAt: null, expiresAt },
+      );
+  }
+
+  /**
+   * Up to `limit` pending or confirmed uploads past their time, locked; rows another transaction holds
+   * are skipped, so two replicas never take the same one.
+   */
+  lockExpired(manager: EntityManager, limit: number): Promise<InvoiceUpload[]> {
+    return manager.getRepository(InvoiceUpload).find({
+      where: { status: In(['pending', 'confirmed']), expiresAt: LessThan(new Date()) },
+      take: limit,
+      lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
+    });
+  }
+
+  /** Of `keys`, those an upload names, in one query. */
+  async keysAmong(keys: string[]): Promise<string[]> {
+    const rows: { s3_key: string }[] = await this.uploads.query(
+      `SELECT s3_key FROM invoice_uploads WHERE s3_key = ANY($1::varchar[])`,
+      [keys],
+    );
+    return rows.map((r) => r.s3_key);
+  }
+}
