@@ -38,7 +38,7 @@ export class AppModule {
             return dataSource;
           },
         }),
-        JobsModule.forRoot(databaseUrl),
+        JobsModule.forRoot({ databaseUrl, cronCheckSeconds: config.jobs.cronCheckSeconds }),
         StorageModule,
         AuthModule,
         ReceiptsModule,
