@@ -43,6 +43,8 @@ export interface Subscription<T extends EventType> {
    */
   handle: (event: DomainEvent<T>) => Promise<unknown>;
   retry?: RetryPolicy;
+  /** As a job's (JobDefinition): how long a delivery may run, how many run at once on each instance. */
+  timeoutSeconds?: number;
   concurrency?: number;
 }
 
@@ -71,6 +73,7 @@ export class DomainEvents {
     this.jobs.define(`events.${subscription.name}`, {
       handle: async ({ eventId }) => subscription.handle((await this.load(eventId)) as DomainEvent<T>),
       retry: subscription.retry,
+      timeoutSeconds: subscription.timeoutSeconds,
       concurrency: subscription.concurrency,
     });
   }

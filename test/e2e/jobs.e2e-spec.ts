@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { JobQueue, type JobRun, type NoPayload } from '../../src/jobs/job-queue.js';
+import { JobQueue, type JobDefinition, type JobRun, type NoPayload } from '../../src/jobs/job-queue.js';
 import { createTestApp, drainJobs, type TestApp } from '../test-app.js';
 
 declare module '../../src/jobs/job-queue.js' {
@@ -94,6 +94,17 @@ describe('jobs (pg-boss, typed)', () => {
     expect(await stateOf('test.record', committedId)).toBe('completed');
     expect(rolledBackId).toBeDefined();
     expect(await stateOf('test.record', rolledBackId!)).toBeUndefined();
+  });
+
+  it('types each payload by its job name (tsc checks the lines marked), and refuses at run time what types would', async () => {
+    // @ts-expect-error -- no job has this name
+    await expect(jobs().enqueue('test.unknown', {})).rejects.toThrow(/not defined/);
+    // @ts-expect-error -- a cron sends no payload: only jobs without one may have a cron
+    const withCron: JobDefinition<'test.record'> = { handle: () => Promise.resolve(), cron: '* * * * *' };
+    expect(() => jobs().define('test.record', withCron)).toThrow(/after the queue started/);
+    // @ts-expect-error -- test.record's payload is { value: string } (not sent: pg-boss takes any JSON)
+    const wrongPayload = () => jobs().enqueue('test.record', { failures: 1 });
+    expect(wrongPayload).toBeInstanceOf(Function);
   });
 
   it('refuses a job of an undefined name, and a "transaction" that is none', async () => {
