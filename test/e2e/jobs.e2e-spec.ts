@@ -200,6 +200,6 @@ describe('jobs (pg-boss, typed)', () => {
       );
       expect(count).toBe(1);
       expect(await a.app.get(JobQueue).scheduleOf('test.cron-tick')).toBe('* * * * *');
-    });
+    }, 75_000); // up to 25 s waiting for a new minute, two apps starting, the cron's first check
   });
 });
