@@ -7,6 +7,7 @@ import { IdempotencyLease1795766324007 } from './1795766324007-IdempotencyLease.
 import { PaymentRequestInvoiceKeyIndex1795767631138 } from './1795767631138-PaymentRequestInvoiceKeyIndex.js';
 import { ApiKeyPrefixIndex1795769681688 } from './1795769681688-ApiKeyPrefixIndex.js';
 import { PaymentRequestStatusesAndUploadHolder1795770996897 } from './1795770996897-PaymentRequestStatusesAndUploadHolder.js';
+import { DomainEvents1795772325142 } from './1795772325142-DomainEvents.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   PaymentRequestInvoiceKeyIndex1795767631138,
   ApiKeyPrefixIndex1795769681688,
   PaymentRequestStatusesAndUploadHolder1795770996897,
+  DomainEvents1795772325142,
 ];

@@ -14,6 +14,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { PaymentRequestsModule } from './modules/payment-requests/payment-requests.module.js';
 import { ReceiptsModule } from './modules/receipts/receipts.module.js';
 import { UploadsModule } from './modules/uploads/uploads.module.js';
+import { EventsModule } from './events/events.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
@@ -38,7 +39,8 @@ export class AppModule {
             return dataSource;
           },
         }),
-        JobsModule.forRoot(databaseUrl),
+        JobsModule.forRoot({ databaseUrl, cronCheckSeconds: config.jobs.cronCheckSeconds }),
+        EventsModule,
         StorageModule,
         AuthModule,
         ReceiptsModule,

@@ -8,6 +8,7 @@ import request from 'supertest';
 import { AppModule } from '../src/app.module.js';
 import { setupApp } from '../src/app.setup.js';
 import { createLogger } from '../src/common/logging/logger.js';
+import { JobQueue } from '../src/jobs/job-queue.js';
 import { loadConfig, type AppConfig } from '../src/config/app-config.js';
 
 export const TEST_ADMIN_KEY = 'test-platform-admin-key-0123456789abcdef';
@@ -22,11 +23,12 @@ export interface TestApp {
 /**
  * The real app (same AppModule and setupApp as main.ts) on the run's real PostgreSQL, files in a temp dir.
  * With `listen`, it also serves on a free port of 127.0.0.1 (PUBLIC_URL points there), for clients that
- * follow the URLs it hands out.
+ * follow the URLs it hands out. `beforeInit` runs before the modules start: where a test defines its
+ * own jobs or event subscriptions.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { listen?: boolean } = {},
+  options: { listen?: boolean; beforeInit?: (app: NestExpressApplication) => void } = {},
 ): Promise<TestApp> {
   const databaseUrl = process.env.TEST_DATABASE_URL;
   if (!databaseUrl)
@@ -45,6 +47,7 @@ export async function createTestApp(
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
   setupApp(app, config, logger);
+  options.beforeInit?.(app);
   await app.init();
   if (port) await app.listen(port, '127.0.0.1');
   const server = app.getHttpServer();
@@ -76,4 +79,12 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Runs the jobs due now (those an event subscription queued, say) and returns once none is due or
+ * running: what a test awaits instead of sleeping.
+ */
+export function drainJobs(t: TestApp, timeoutMs?: number): Promise<void> {
+  return t.app.get(JobQueue).drain(timeoutMs);
 }

@@ -47,6 +47,10 @@ export interface AppConfig {
     /** How often the orphan collection runs (cron). */
     orphanCron: string;
   };
+  jobs: {
+    /** How often each instance looks whether a cron schedule is due (seconds). */
+    cronCheckSeconds: number;
+  };
   idempotency: {
     /**
      * How long an Idempotency-Key stays "in progress" after its request stops renewing it (it renews
@@ -121,6 +125,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     orphanAgeSeconds: read.integer('STORAGE_ORPHAN_AGE_SECONDS', 3600, 60, 30 * 24 * 3600),
     orphanCron: read.string('STORAGE_ORPHAN_CRON', '17 * * * *'),
   };
+  const jobs = {
+    cronCheckSeconds: read.integer('JOBS_CRON_CHECK_SECONDS', 30, 1, 45),
+  };
   const idempotency = {
     leaseSeconds: read.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),
   };
@@ -162,6 +169,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     s3,
     uploads,
     storage,
+    jobs,
     idempotency,
     adminApiKey,
     urlSigningSecret,

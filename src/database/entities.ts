@@ -1,3 +1,4 @@
+import { DomainEventRow } from '../events/domain-event.entity.js';
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity.js';
 import { Affectation } from '../modules/affectations/affectation.entity.js';
 import { ApiKey } from '../modules/auth/api-key.entity.js';
@@ -14,6 +15,7 @@ import { AppSetting } from './app-setting.entity.js';
 export const ENTITIES = [
   AppSetting,
   IdempotencyKey,
+  DomainEventRow,
   SignedUrlUse,
   Organization,
   ApiKey,

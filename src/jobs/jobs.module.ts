@@ -1,13 +1,13 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { DATABASE_URL, JobQueue } from './job-queue.js';
+import { JOBS_OPTIONS, JobQueue, type JobsOptions } from './job-queue.js';
 
 @Global()
 @Module({})
 export class JobsModule {
-  static forRoot(databaseUrl: string): DynamicModule {
+  static forRoot(options: JobsOptions): DynamicModule {
     return {
       module: JobsModule,
-      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }, JobQueue],
+      providers: [{ provide: JOBS_OPTIONS, useValue: options }, JobQueue],
       exports: [JobQueue],
     };
   }

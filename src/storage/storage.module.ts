@@ -5,7 +5,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { JobQueue } from '../jobs/job-queue.js';
+import { JobQueue, type NoPayload } from '../jobs/job-queue.js';
 import { FileStorage } from './file-storage.js';
 import { LocalFileStorage } from './local-file-storage.js';
 import { LocalObjectsController } from './local-objects.controller.js';
@@ -14,6 +14,15 @@ import { S3FileStorage } from './s3-file-storage.js';
 import { SignedUrlUses } from './signed-url-uses.js';
 import { StoredObjectOwners } from './stored-object-owners.js';
 import { UrlSigner } from './url-signer.js';
+
+const SIGNED_URL_USES_PURGE_JOB = 'signed-url-uses-purge';
+
+declare module '../jobs/job-queue.js' {
+  interface JobPayloads {
+    [SIGNED_URL_USES_PURGE_JOB]: NoPayload;
+    [STORAGE_ORPHANS_JOB]: NoPayload;
+  }
+}
 
 /**
  * The signing secret: URL_SIGNING_SECRET, else one generated on first boot and kept in the database so
@@ -70,8 +79,12 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
 
   /** Used upload-URL nonces are kept only while their URL could still be presented. */
   onModuleInit(): void {
-    this.jobs.register('signed-url-uses-purge', () => this.uses.purgeExpired(), { cron: '23 * * * *' });
-    this.jobs.register(STORAGE_ORPHANS_JOB, () => this.orphans.collect(), {
+    this.jobs.define(SIGNED_URL_USES_PURGE_JOB, {
+      handle: () => this.uses.purgeExpired(),
+      cron: '23 * * * *',
+    });
+    this.jobs.define(STORAGE_ORPHANS_JOB, {
+      handle: () => this.orphans.collect(),
       cron: this.config.storage.orphanCron,
     });
     // Its predecessor looked only under uploads/; its schedule must not keep queuing jobs no one takes.

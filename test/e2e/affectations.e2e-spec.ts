@@ -9,7 +9,16 @@ import {
   keyWithScopes,
   STATEMENTS,
 } from '../support/bank.js';
-import { createOrganization, createTestApp, type TestApp, type TestOrganization } from '../test-app.js';
+import { DataSource } from 'typeorm';
+import { DomainEvents } from '../../src/events/domain-events.js';
+import { JobQueue } from '../../src/jobs/job-queue.js';
+import {
+  createOrganization,
+  createTestApp,
+  drainJobs,
+  type TestApp,
+  type TestOrganization,
+} from '../test-app.js';
 
 type Operation = Record<string, unknown> & { id: string; label: string; amount: string };
 
@@ -403,11 +412,38 @@ describe('affectations, justification, suggestions and auto-match', () => {
         justification: 'justified',
         justifiedAmount: '42.00',
       });
+      // The receipt follows through an event (bank_operation.date_changed), handled by a job.
+      await drainJobs(t);
       expect((await receipt(r.id)).body).toMatchObject({
         status: true,
         affectation_id: a.body.id,
         operation_date: '2024-03-14 00:00:00',
       });
+
+      // The same event delivered again, and a stale one arriving last: the receipt stays on the
+      // line's date as it is now.
+      const events = t.app.get(DomainEvents);
+      const dataSource = t.app.get(DataSource);
+      const [recorded] = await dataSource.query<{ id: string }[]>(
+        `SELECT id FROM events WHERE type = 'bank_operation.date_changed' AND payload->>'operationId' = $1`,
+        [pending.body.id],
+      );
+      await dataSource.transaction(async (manager) => {
+        await t.app
+          .get(JobQueue)
+          .enqueue(
+            'events.affectations.follow-operation-date',
+            { eventId: recorded.id },
+            { transaction: manager },
+          );
+        await events.record(manager, {
+          type: 'bank_operation.date_changed',
+          organizationId: org.id,
+          payload: { operationId: pending.body.id, previousDate: '2024-03-14', date: '2024-03-12' },
+        });
+      });
+      await drainJobs(t);
+      expect((await receipt(r.id)).body.operation_date).toBe('2024-03-14 00:00:00');
     });
   });
 

@@ -97,7 +97,7 @@ describe('Idempotency-Key', () => {
     await db.query(
       `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-one'`,
     );
-    expect(await t.app.get(IdempotencyPurger).purge()).toBeGreaterThanOrEqual(1);
+    expect((await t.app.get(IdempotencyPurger).purge()).purged).toBeGreaterThanOrEqual(1);
     const [{ count }] = await db.query(
       `SELECT count(*)::int AS count FROM idempotency_keys WHERE key = 'old-one'`,
     );

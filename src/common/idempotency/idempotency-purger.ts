@@ -1,44 +1,35 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { LOGGER } from '../logging/logger.js';
+import { JobQueue, type NoPayload } from '../../jobs/job-queue.js';
 import { IDEMPOTENCY_TTL_HOURS } from './idempotency.interceptor.js';
 
-const EVERY_MS = 60 * 60 * 1000;
+export const IDEMPOTENCY_PURGE_JOB = 'idempotency-keys-purge';
 
-/**
- * Forgets idempotency keys past their 24 hours. Each replica runs it; the DELETE is idempotent, so
- * running it twice costs one cheap indexed query (on created_at).
- */
+declare module '../../jobs/job-queue.js' {
+  interface JobPayloads {
+    [IDEMPOTENCY_PURGE_JOB]: NoPayload;
+  }
+}
+
+/** Forgets idempotency keys past their 24 hours, hourly, once across replicas (a cron job). */
 @Injectable()
-export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-
+export class IdempotencyPurger implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly jobs: JobQueue,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.purge(), EVERY_MS);
-    this.timer.unref();
+  onModuleInit(): void {
+    this.jobs.define(IDEMPOTENCY_PURGE_JOB, { handle: () => this.purge(), cron: '41 * * * *' });
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  async purge(): Promise<number> {
-    try {
-      const [, affected] = await this.dataSource.query<[unknown, number]>(
-        `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`,
-        [IDEMPOTENCY_TTL_HOURS],
-      );
-      return affected;
-    } catch (err) {
-      this.logger.warn({ err }, 'could not purge expired idempotency keys');
-      return 0;
-    }
+  /** The DELETE is idempotent and indexed (created_at): a run repeated after a crash costs one query. */
+  async purge(): Promise<{ purged: number }> {
+    const [, purged] = await this.dataSource.query<[unknown, number]>(
+      `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`,
+      [IDEMPOTENCY_TTL_HOURS],
+    );
+    return { purged };
   }
 }

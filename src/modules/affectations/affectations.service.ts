@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { startOfDayIn } from '../../common/dates/calendar-date.js';
 import type { WithinWrite } from '../../common/idempotency/idempotency-claim.js';
+import { DomainEvents } from '../../events/domain-events.js';
 import {
   addAmounts,
   compareAmounts,
@@ -14,7 +15,8 @@ import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { BankOperation, ManualJustificationState } from '../bank/bank-operation.entity.js';
-import { BankOperationsService, type OperationDateChange } from '../bank/bank-operations.service.js';
+import { BankOperationsService } from '../bank/bank-operations.service.js';
+import { BANK_OPERATION_DATE_CHANGED } from '../bank/bank.events.js';
 import { missingAmount } from '../bank/bank.presenter.js';
 import { ReceiptsService } from '../receipts/receipts.service.js';
 import type { Affectation, AffectationOrigin } from './affectation.entity.js';
@@ -48,15 +50,18 @@ export class AffectationsService implements OnModuleInit {
     private readonly repository: AffectationsRepository,
     private readonly operations: BankOperationsService,
     private readonly receipts: ReceiptsService,
+    private readonly events: DomainEvents,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     // A pending line confirmed by a statement line dated differently: its receipts take the new date.
-    this.operations.onDateChanged((manager, organizationId, changes) =>
-      this.followOperationDates(manager, organizationId, changes),
-    );
+    this.events.subscribe({
+      name: 'affectations.follow-operation-date',
+      types: [BANK_OPERATION_DATE_CHANGED],
+      handle: ({ organizationId, payload }) => this.followOperationDate(organizationId, payload.operationId),
+    });
   }
 
   /** `withinWrite` runs in the affectation's transaction (an Idempotency-Key's response is stored there). */
@@ -212,19 +217,22 @@ export class AffectationsService implements OnModuleInit {
     return affectation;
   }
 
-  private async followOperationDates(
-    manager: EntityManager,
-    organizationId: string,
-    changes: OperationDateChange[],
-  ): Promise<void> {
-    for (const change of changes) {
-      const ids = await this.repository.idsForOperation(manager, organizationId, change.operationId);
+  /**
+   * The receipts affected to the line take its date as it is now, not as the event said: two changes
+   * delivered out of order, or one delivered twice, end on the line's last date all the same.
+   */
+  private async followOperationDate(organizationId: string, operationId: string): Promise<{ moved: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const operation = await this.operations.lockIfPresent(manager, organizationId, operationId);
+      if (!operation) return { moved: 0 };
+      const ids = await this.repository.idsForOperation(manager, organizationId, operationId);
       await this.receipts.moveAffectedOperationDate(
         manager,
         organizationId,
         ids,
-        startOfDayIn(change.date, this.config.appTimezone),
+        startOfDayIn(operation.date, this.config.appTimezone),
       );
-    }
+      return { moved: ids.length };
+    });
   }
 }

@@ -18,19 +18,6 @@ import {
 const OPERATION_SORT = '-date';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A line's date changed (a pending line confirmed by a statement line dated differently). */
-export interface OperationDateChange {
-  operationId: string;
-  date: string;
-}
-
-/** Called inside the transaction that changed the dates, so that what depends on them follows at once. */
-export type OperationDateListener = (
-  manager: EntityManager,
-  organizationId: string,
-  changes: OperationDateChange[],
-) => Promise<void>;
-
 /** What the affectations module records on a line, under the lock it took with `lockForAffectation`. */
 export interface JustificationUpdate {
   justifiedAmount: string;
@@ -41,8 +28,6 @@ export interface JustificationUpdate {
 /** Bank operations: the lines of the accounts. Exported to the affectations module. */
 @Injectable()
 export class BankOperationsService {
-  private readonly dateListeners: OperationDateListener[] = [];
-
   constructor(
     private readonly repository: BankOperationsRepository,
     private readonly accounts: BankAccountsService,
@@ -135,6 +120,11 @@ export class BankOperationsService {
     return operation;
   }
 
+  /** The line, locked until the transaction ends; null when it is gone. */
+  lockIfPresent(manager: EntityManager, organizationId: string, id: string): Promise<BankOperation | null> {
+    return this.repository.lockForUpdate(manager, organizationId, id);
+  }
+
   async recordJustification(
     manager: EntityManager,
     operation: BankOperation,
@@ -156,18 +146,5 @@ export class BankOperationsService {
 
   findByIds(organizationId: string, ids: string[]): Promise<BankOperation[]> {
     return this.repository.findByIds(organizationId, ids);
-  }
-
-  onDateChanged(listener: OperationDateListener): void {
-    this.dateListeners.push(listener);
-  }
-
-  async notifyDateChanged(
-    manager: EntityManager,
-    organizationId: string,
-    changes: OperationDateChange[],
-  ): Promise<void> {
-    if (changes.length === 0) return;
-    for (const listener of this.dateListeners) await listener(manager, organizationId, changes);
   }
 }

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addDays } from '../../common/dates/calendar-date.js';
+import { DomainEvents } from '../../events/domain-events.js';
 import { BankAccountsRepository } from './bank-accounts.repository.js';
 import { BankAccountsService } from './bank-accounts.service.js';
 import { BankOperationsRepository, type NewStatementLine } from './bank-operations.repository.js';
-import { BankOperationsService, type OperationDateChange } from './bank-operations.service.js';
+import { BANK_OPERATION_DATE_CHANGED } from './bank.events.js';
 import {
   bankAccountNotFound,
   statementAccountMismatch,
@@ -58,7 +59,7 @@ export class StatementImportService {
     private readonly accounts: BankAccountsService,
     private readonly accountsRepository: BankAccountsRepository,
     private readonly operations: BankOperationsRepository,
-    private readonly operationsService: BankOperationsService,
+    private readonly events: DomainEvents,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -103,12 +104,16 @@ export class StatementImportService {
         }));
 
       const confirmations = await this.confirmPendingLines(manager, bankAccountId, fresh);
-      const dateChanges: OperationDateChange[] = [];
       for (const { pendingId, line } of confirmations.matched) {
-        const oldDate = await this.operations.confirmPending(manager, pendingId, line);
-        if (oldDate !== line.date) dateChanges.push({ operationId: pendingId, date: line.date });
+        const previousDate = await this.operations.confirmPending(manager, pendingId, line);
+        if (previousDate === line.date) continue;
+        // Affected receipts follow their line's date (affectations subscribes).
+        await this.events.record(manager, {
+          type: BANK_OPERATION_DATE_CHANGED,
+          organizationId,
+          payload: { operationId: pendingId, previousDate, date: line.date },
+        });
       }
-      await this.operationsService.notifyDateChanged(manager, organizationId, dateChanges);
       const createdIds = await this.operations.insertStatementLines(
         manager,
         organizationId,

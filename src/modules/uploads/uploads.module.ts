@@ -2,7 +2,7 @@ import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import { JobQueue } from '../../jobs/job-queue.js';
+import { JobQueue, type NoPayload } from '../../jobs/job-queue.js';
 import { StoredObjectOwners } from '../../storage/stored-object-owners.js';
 import { InvoiceUpload } from './invoice-upload.entity.js';
 import { UploadsController } from './uploads.controller.js';
@@ -11,6 +11,12 @@ import { UploadsRepository } from './uploads.repository.js';
 import { UPLOADS_AREA, UploadsService } from './uploads.service.js';
 
 export const UPLOADS_EXPIRE_JOB = 'uploads-expire';
+
+declare module '../../jobs/job-queue.js' {
+  interface JobPayloads {
+    [UPLOADS_EXPIRE_JOB]: NoPayload;
+  }
+}
 
 @Module({
   imports: [TypeOrmModule.forFeature([InvoiceUpload])],
@@ -28,7 +34,8 @@ export class UploadsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register(UPLOADS_EXPIRE_JOB, () => this.expiry.expire(), {
+    this.jobs.define(UPLOADS_EXPIRE_JOB, {
+      handle: () => this.expiry.expire(),
       cron: this.config.uploads.expiryCron,
     });
     // Objects no upload names (a PUT after its upload expired, a removal that failed) are collected.

@@ -1,0 +1,7 @@
+import { Global, Module } from '@nestjs/common';
+import { DomainEvents } from './domain-events.js';
+
+/** Global, like the jobs: any module records events and subscribes to them. */
+@Global()
+@Module({ providers: [DomainEvents], exports: [DomainEvents] })
+export class EventsModule {}
