@@ -3,6 +3,7 @@ import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity.js'
 import { Affectation } from '../modules/affectations/affectation.entity.js';
 import { ApiKey } from '../modules/auth/api-key.entity.js';
 import { Organization } from '../modules/auth/organization.entity.js';
+import { Charge } from '../modules/payment-requests/charge.entity.js';
 import { PaymentRequest } from '../modules/payment-requests/payment-request.entity.js';
 import { BankAccount } from '../modules/bank/bank-account.entity.js';
 import { BankOperation } from '../modules/bank/bank-operation.entity.js';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   ApiKey,
   Receipt,
   PaymentRequest,
+  Charge,
   InvoiceUpload,
   BankAccount,
   BankOperation,

@@ -210,6 +210,19 @@ describe('fuzz: no input answers 5xx', () => {
       .set(auth)
       .send({ amount: '120.00', currency: 'EUR' })
       .expect(201);
+    // Seed 004's routes get a request of their own with a charge: the one above stays unpaid to be PATCHed.
+    const charged = await t
+      .http()
+      .post('/api/v1/payment-requests')
+      .set(auth)
+      .send({ amount: '50.00', currency: 'EUR' })
+      .expect(201);
+    const charge = await t
+      .http()
+      .post(`/api/v1/invoices/${charged.body.id}/charges`)
+      .set(auth)
+      .send({ amount: '10.00', chargeType: 'cash' })
+      .expect(201);
     const upload = await t
       .http()
       .post('/api/v1/invoice-uploads/presign')
@@ -237,6 +250,8 @@ describe('fuzz: no input answers 5xx', () => {
       operation: operation.body.id,
       affectation: String(affectation.body.id),
       payment: payment.body.id,
+      invoice: charged.body.id,
+      charge: charge.body.charges[0].id,
       upload: upload.body.uploadId,
       apiKey: apiKey.body.id,
       sha256: createHash('sha256').update(PDF).digest('hex'),
@@ -245,13 +260,20 @@ describe('fuzz: no input answers 5xx', () => {
 
   /** The row a path parameter names: by its own name, else by the collection it follows. */
   function validId(op: Operation, param: string): string {
-    const byName: Record<string, string> = { uploadId: 'upload', paymentRequestId: 'payment', file: 'file' };
+    const byName: Record<string, string> = {
+      uploadId: 'upload',
+      paymentRequestId: 'payment',
+      invoiceId: 'invoice',
+      file: 'file',
+    };
     const segments = op.path.split('/');
     const before = segments[segments.indexOf(`{${param}}`) - 1];
     const byCollection: Record<string, string> = {
       'api-keys': 'apiKey',
       invoice: 'receipt',
       'payment-requests': 'payment',
+      invoices: 'invoice',
+      charges: 'charge',
       v1: 'payment', // /api/v1/{id}/invoice/…: seed 004's payment-request invoice
       'bank-accounts': 'account',
       'bank-operations': 'operation',

@@ -73,6 +73,16 @@ describe('/api/v1/payment-requests', () => {
   const list = (query: Record<string, string> = {}, key = org.key) =>
     t.http().get(BASE).query(query).set(bearer(key));
   const get = (id: string, key = org.key) => t.http().get(`${BASE}/${id}`).set(bearer(key));
+  /** Paid through the API (seed 004's charges), never by SQL. */
+  const payInFull = async (id: string) => {
+    const { body } = await get(id).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/invoices/${id}/charges`)
+      .set(bearer(org.key))
+      .send({ amount: body.amount, chargeType: 'transfer' })
+      .expect(201);
+  };
   const patch = (id: string, body: unknown, key = org.key) =>
     t
       .http()
@@ -108,6 +118,9 @@ describe('/api/v1/payment-requests', () => {
         customerEmail: 'client@example.fr',
         dueDate: '2021-07-31',
         status: 'unpaid',
+        amountPaid: '0.00',
+        amountDue: '1200.50',
+        charges: [],
         invoice: null,
         createdAt: expect.stringMatching(ISO_UTC),
         updatedAt: expect.stringMatching(ISO_UTC),
@@ -729,6 +742,28 @@ describe('/api/v1/payment-requests', () => {
       expect((await get(created.id).expect(200)).body.description).toBe(FULL_BODY.description);
     });
 
+    it('refuses a paid request with 409 PAYMENT_REQUEST_NOT_EDITABLE', async () => {
+      const created = await createOk(FULL_BODY);
+      await payInFull(created.id);
+      const res = await patch(created.id, { amount: '1' });
+      expectError(res, 409, 'PAYMENT_REQUEST_NOT_EDITABLE');
+      expect(res.body.details).toEqual({ status: 'paid' });
+      expect((await get(created.id).expect(200)).body).toMatchObject({ amount: '1200.50', status: 'paid' });
+    });
+
+    it('refuses a partially paid request: the customer paid against these terms', async () => {
+      const created = await createOk(FULL_BODY);
+      await t
+        .http()
+        .post(`/api/v1/invoices/${created.id}/charges`)
+        .set(bearer(org.key))
+        .send({ amount: '1', chargeType: 'cash' })
+        .expect(201);
+      const res = await patch(created.id, { description: 'x' });
+      expectError(res, 409, 'PAYMENT_REQUEST_NOT_EDITABLE');
+      expect(res.body.details).toEqual({ status: 'partially_paid' });
+    });
+
     it("answers 404 for another organization's request and leaves it unchanged", async () => {
       const other = await createOrganization(t, 'Other SAS');
       const theirs = await createOk(FULL_BODY, other.key);
@@ -746,6 +781,8 @@ describe('/api/v1/payment-requests', () => {
       expect(res.body).toEqual({
         ...created,
         status: 'cancelled',
+        // Nothing is owed once cancelled; nothing was received to give back.
+        amountDue: '0.00',
         cancelledAt: expect.stringMatching(ISO_UTC),
         updatedAt: expect.stringMatching(ISO_UTC),
       });
@@ -753,6 +790,19 @@ describe('/api/v1/payment-requests', () => {
       const again = await cancel(created.id).expect(200);
       expect(again.body).toEqual(res.body);
       expect((await get(created.id).expect(200)).body).toEqual(res.body);
+    });
+
+    it('refuses a paid request with 409 and leaves it paid', async () => {
+      const created = await createOk(FULL_BODY);
+      await payInFull(created.id);
+      const res = await cancel(created.id);
+      expectError(res, 409, 'PAYMENT_REQUEST_NOT_EDITABLE');
+      const after = await get(created.id).expect(200);
+      expect(after.body).toMatchObject({
+        status: 'paid',
+        cancelledAt: null,
+        paidAt: expect.stringMatching(ISO_UTC),
+      });
     });
 
     it("answers 404 for another organization's request and leaves it unpaid", async () => {

@@ -11,6 +11,9 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
     'Receipts ("pièces justificatives") with their scanned file: seed 002\'s fields, French 422 messages, ' +
     'exact decimal amounts.',
   'Payment requests': 'Requests for payment sent to a customer, with their invoice document.',
+  'Invoices & charges (seed 004)':
+    'A payment request seen as an invoice (same id): record or take back the payments received (charges); ' +
+    'status 20 once they cover the total.',
   'Invoice Uploads (seed 001)':
     'Large documents go straight to storage: presign, PUT the file, confirm its sha256, then attach it to a ' +
     'payment request or use it as a receipt file (`receipt_upload_id` on POST /invoice).',

@@ -1,8 +1,23 @@
 import { formatMoney } from '../../common/money/money.js';
-import type { PaymentRequestDto } from './dto/payment-request.dto.js';
+import type { ChargeDto, PaymentRequestDto } from './dto/payment-request.dto.js';
+import type { Charge } from './charge.entity.js';
+import { paymentState } from './payment-request-status.js';
 import type { PaymentRequest } from './payment-request.entity.js';
 
-export function presentPaymentRequest(p: PaymentRequest): PaymentRequestDto {
+/** A request with its standing charges: what both its views are made of. */
+export interface PaymentRequestWithCharges {
+  request: PaymentRequest;
+  charges: Charge[];
+}
+
+/** The canonical resource. amountPaid and amountDue come from the same status machine as the status. */
+export function presentPaymentRequest({ request: p, charges }: PaymentRequestWithCharges): PaymentRequestDto {
+  const state = paymentState({
+    total: p.amount,
+    currency: p.currency,
+    charges,
+    cancelledAt: p.cancelledAt,
+  });
   return {
     id: p.id,
     amount: shownAmount(p.amount, p.currency),
@@ -11,6 +26,9 @@ export function presentPaymentRequest(p: PaymentRequest): PaymentRequestDto {
     customerEmail: p.customerEmail,
     dueDate: p.dueDate,
     status: p.status,
+    amountPaid: state.amountPaid,
+    amountDue: state.amountDue,
+    charges: charges.map((c) => presentCharge(c, p.currency)),
     invoice:
       p.invoiceUploadId && p.invoiceFileName && p.invoiceMimeType && p.invoiceAttachedAt
         ? {
@@ -28,12 +46,25 @@ export function presentPaymentRequest(p: PaymentRequest): PaymentRequestDto {
   };
 }
 
+export function presentCharge(c: Charge, currency: string): ChargeDto {
+  return {
+    id: c.id,
+    paymentRequestId: c.paymentRequestId,
+    amount: shownAmount(c.amount, currency),
+    currency,
+    reference: c.reference,
+    note: c.note,
+    chargeType: c.chargeType,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
 /**
  * At the currency's scale: "12.50" EUR, "1000" JPY, "1.234" KWD, whatever scale an older row was
  * written with. A code no table knows (only a row from before currencies were checked against ISO 4217
  * could hold one) is shown as stored rather than failing the whole answer.
  */
-function shownAmount(amount: string, currency: string): string {
+export function shownAmount(amount: string, currency: string): string {
   try {
     return formatMoney(amount, currency);
   } catch (e) {

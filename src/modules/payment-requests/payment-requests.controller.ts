@@ -87,7 +87,7 @@ export class PaymentRequestsController {
       if (!valid) throw invalidQuery('cursor', 'cursor is not one this list gave');
     }
     const { rows, hasMore } = await this.requests.list(organizationId, query, limit, cursor ?? undefined);
-    const last = rows.at(-1);
+    const last = rows.at(-1)?.request;
     return {
       data: rows.map(presentPaymentRequest),
       has_more: hasMore,

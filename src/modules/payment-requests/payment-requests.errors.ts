@@ -34,3 +34,14 @@ export const invalidAmount = (currency: string) =>
 
 export const invoiceNotAttached = () =>
   new DomainError('not_found', 'INVOICE_NOT_FOUND', 'No invoice is attached to this payment request');
+
+export const chargeNotFound = () => new DomainError('not_found', 'CHARGE_NOT_FOUND', 'Charge not found');
+
+/** Money records do not vanish: a request that received money is cancelled, not deleted. */
+export const invoiceHasCharges = (count: number) =>
+  new DomainError(
+    'conflict',
+    'INVOICE_HAS_CHARGES',
+    'An invoice with charges cannot be deleted: delete its charges or cancel it instead',
+    { charges: count },
+  );

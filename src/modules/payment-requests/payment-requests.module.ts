@@ -3,6 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { StoredObjectOwners } from '../../storage/stored-object-owners.js';
 import { UploadsModule } from '../uploads/uploads.module.js';
 import { UPLOADS_AREA } from '../uploads/uploads.service.js';
+import { Charge } from './charge.entity.js';
+import { ChargesRepository } from './charges.repository.js';
+import { InvoicesController } from './invoices.controller.js';
 import { PaymentRequest } from './payment-request.entity.js';
 import {
   PaymentRequestInvoiceController,
@@ -13,9 +16,14 @@ import { PaymentRequestsRepository } from './payment-requests.repository.js';
 import { PaymentRequestsService } from './payment-requests.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PaymentRequest]), UploadsModule],
-  controllers: [PaymentRequestsController, UploadAttachController, PaymentRequestInvoiceController],
-  providers: [PaymentRequestsService, PaymentRequestsRepository],
+  imports: [TypeOrmModule.forFeature([PaymentRequest, Charge]), UploadsModule],
+  controllers: [
+    PaymentRequestsController,
+    InvoicesController,
+    UploadAttachController,
+    PaymentRequestInvoiceController,
+  ],
+  providers: [PaymentRequestsService, PaymentRequestsRepository, ChargesRepository],
   exports: [PaymentRequestsService],
 })
 export class PaymentRequestsModule implements OnModuleInit {

@@ -36,6 +36,12 @@ export class PaymentRequestsRepository {
       .findOne({ where: { organizationId, id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  async delete(manager: EntityManager, request: PaymentRequest): Promise<void> {
+    await manager
+      .getRepository(PaymentRequest)
+      .delete({ id: request.id, organizationId: request.organizationId });
+  }
+
   /** Of `keys`, those an invoice document still names. */
   async invoiceKeysAmong(keys: string[]): Promise<string[]> {
     const rows: { invoice_key: string }[] = await this.requests.query(

@@ -1,21 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
+import { type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { isCurrencyCode } from '../../common/money/currency.js';
 import { isPositive, parseMoney } from '../../common/money/money.js';
 import type { CursorPosition } from '../../common/pagination/cursor.js';
+import { DomainEvents } from '../../events/domain-events.js';
 import { UploadsService, type FileUrl } from '../uploads/uploads.service.js';
+import type { Charge } from './charge.entity.js';
+import { ChargesRepository } from './charges.repository.js';
 import {
   canAttachDocument,
   canChangeTerms,
   cancelOutcome,
+  isCovered,
   paymentState,
+  type PaymentRequestStatus,
   type PaymentState,
 } from './payment-request-status.js';
-import { PaymentRequest } from './payment-request.entity.js';
+import type { PaymentRequest } from './payment-request.entity.js';
 import {
+  presentCharge,
+  presentPaymentRequest,
+  type PaymentRequestWithCharges,
+} from './payment-request.presenter.js';
+import { PAYMENT_REQUEST_EVENTS as EVENTS } from './payment-requests.events.js';
+import {
+  chargeNotFound,
   invalidAmount,
+  invoiceHasCharges,
   invoiceNotAttached,
   paymentRequestNotEditable,
   paymentRequestNotFound,
@@ -31,22 +44,34 @@ export interface PaymentRequestInput {
   dueDate?: string | null;
 }
 
+export interface ChargeInput {
+  amount: string;
+  reference?: string | null;
+  note?: string | null;
+  chargeType: string;
+}
+
 @Injectable()
 export class PaymentRequestsService {
   constructor(
     private readonly repository: PaymentRequestsRepository,
+    private readonly charges: ChargesRepository,
     private readonly uploads: UploadsService,
+    private readonly events: DomainEvents,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** `withinWrite` runs in the INSERT's transaction (an Idempotency-Key's response is stored there). */
+  /**
+   * `withinWrite` runs in the INSERT's transaction (an Idempotency-Key's response is stored there), as
+   * does the `payment_request.created` event.
+   */
   async create(
     organizationId: string,
     input: Required<Pick<PaymentRequestInput, 'amount' | 'currency'>> & PaymentRequestInput,
-    withinWrite?: WithinWrite<PaymentRequest>,
-  ) {
+    withinWrite?: WithinWrite<PaymentRequestWithCharges>,
+  ): Promise<PaymentRequestWithCharges> {
     const amount = amountIn(input.amount, input.currency);
-    return writeWithin(this.dataSource, withinWrite, (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const request = this.repository.build({
         organizationId,
         amount,
@@ -56,26 +81,43 @@ export class PaymentRequestsService {
         dueDate: input.dueDate ?? null,
         cancelledAt: null,
       });
-      settle(request);
-      return this.repository.save(manager, request);
+      settle(request, []);
+      const created = { request: await this.repository.save(manager, request), charges: [] };
+      await this.record(manager, EVENTS.created, created);
+      await withinWrite?.(manager, created);
+      return created;
     });
   }
 
-  async get(organizationId: string, id: string): Promise<PaymentRequest> {
-    const found = await this.repository.findOneForOrganization(organizationId, id);
-    if (!found) throw paymentRequestNotFound();
-    return found;
+  async get(organizationId: string, id: string): Promise<PaymentRequestWithCharges> {
+    const request = await this.repository.findOneForOrganization(organizationId, id);
+    if (!request) throw paymentRequestNotFound();
+    return { request, charges: await this.charges.forRequest(request.id) };
   }
 
-  list(organizationId: string, filters: PaymentRequestFilters, limit: number, cursor?: CursorPosition) {
-    return this.repository.findPageForOrganization(organizationId, filters, limit, cursor);
+  async list(
+    organizationId: string,
+    filters: PaymentRequestFilters,
+    limit: number,
+    cursor?: CursorPosition,
+  ): Promise<{ rows: PaymentRequestWithCharges[]; hasMore: boolean }> {
+    const page = await this.repository.findPageForOrganization(organizationId, filters, limit, cursor);
+    const charges = await this.charges.forRequests(page.rows.map((r) => r.id));
+    return {
+      rows: page.rows.map((request) => ({ request, charges: charges.get(request.id) ?? [] })),
+      hasMore: page.hasMore,
+    };
   }
 
   /** Only while nothing was received (payment-request-status.ts canChangeTerms). */
-  async update(organizationId: string, id: string, input: PaymentRequestInput): Promise<PaymentRequest> {
+  async update(
+    organizationId: string,
+    id: string,
+    input: PaymentRequestInput,
+  ): Promise<PaymentRequestWithCharges> {
     return this.dataSource.transaction(async (manager) => {
-      const request = await this.lock(manager, organizationId, id);
-      const state = stateOf(request);
+      const { request, charges } = await this.lock(manager, organizationId, id);
+      const state = stateOf(request, charges);
       if (!canChangeTerms(state)) throw paymentRequestNotEditable(state.status);
       if (input.amount !== undefined || input.currency !== undefined) {
         const currency = input.currency ?? request.currency;
@@ -85,26 +127,111 @@ export class PaymentRequestsService {
       if (input.description !== undefined) request.description = input.description;
       if (input.customerEmail !== undefined) request.customerEmail = input.customerEmail;
       if (input.dueDate !== undefined) request.dueDate = input.dueDate;
-      settle(request);
-      return this.repository.save(manager, request);
+      settle(request, charges);
+      const updated = { request: await this.repository.save(manager, request), charges };
+      await this.record(manager, EVENTS.updated, updated);
+      return updated;
     });
   }
 
   /** payment-request-status.ts cancelOutcome: harmless when cancelled already, refused once covered. */
-  async cancel(organizationId: string, id: string): Promise<PaymentRequest> {
+  async cancel(organizationId: string, id: string): Promise<PaymentRequestWithCharges> {
     return this.dataSource.transaction(async (manager) => {
-      const request = await this.lock(manager, organizationId, id);
-      const state = stateOf(request);
+      const { request, charges } = await this.lock(manager, organizationId, id);
+      const state = stateOf(request, charges);
       switch (cancelOutcome(state)) {
         case 'already_cancelled':
-          return request;
+          return { request, charges };
         case 'refused':
           throw paymentRequestNotEditable(state.status);
-        case 'cancel':
+        case 'cancel': {
           request.cancelledAt = new Date();
-          settle(request);
-          return this.repository.save(manager, request);
+          settle(request, charges);
+          const cancelled = { request: await this.repository.save(manager, request), charges };
+          await this.record(manager, EVENTS.cancelled, cancelled);
+          return cancelled;
+        }
       }
+    });
+  }
+
+  /**
+   * Records money received (seed 004), below, at or above the total. One transaction holding the
+   * request's row lock: the charge, the status recomputed over every standing charge, the events and
+   * the Idempotency-Key's answer commit together, and two racing charges are applied one after the
+   * other, so the second sees the first.
+   *
+   * A charge on a cancelled request is accepted and recorded, as BTCPay records a payment that arrives
+   * after its invoice expired: the money was received whatever the request's status, and refusing to
+   * record it would only hide it. The request stays cancelled and its amountDue shows what to give back.
+   */
+  async addCharge(
+    organizationId: string,
+    id: string,
+    input: ChargeInput,
+    withinWrite?: WithinWrite<PaymentRequestWithCharges>,
+  ): Promise<PaymentRequestWithCharges> {
+    return this.dataSource.transaction(async (manager) => {
+      const { request, charges } = await this.lock(manager, organizationId, id);
+      const parsed = parseMoney(input.amount, request.currency);
+      if ('problem' in parsed || !isPositive(parsed.value)) throw invalidAmount(request.currency);
+      const charge = await this.charges.insert(manager, {
+        organizationId,
+        paymentRequestId: request.id,
+        amount: parsed.value,
+        reference: input.reference ?? null,
+        note: input.note ?? null,
+        chargeType: input.chargeType,
+        createdAt: new Date(),
+      });
+      const after = await this.resettle(manager, request, [...charges, charge]);
+      await this.events.record(manager, {
+        type: EVENTS.chargeCreated,
+        organizationId,
+        payload: presentCharge(charge, request.currency),
+      });
+      await withinWrite?.(manager, after);
+      return after;
+    });
+  }
+
+  /** Takes a charge back (seed 004): the status is recomputed over those left, as in addCharge. */
+  async deleteCharge(
+    organizationId: string,
+    id: string,
+    chargeId: string,
+  ): Promise<PaymentRequestWithCharges> {
+    return this.dataSource.transaction(async (manager) => {
+      const { request, charges } = await this.lock(manager, organizationId, id);
+      const charge = charges.find((c) => c.id === chargeId);
+      if (!charge) throw chargeNotFound();
+      await this.charges.delete(manager, charge);
+      const after = await this.resettle(
+        manager,
+        request,
+        charges.filter((c) => c !== charge),
+      );
+      await this.events.record(manager, {
+        type: EVENTS.chargeDeleted,
+        organizationId,
+        payload: presentCharge(charge, request.currency),
+      });
+      return after;
+    });
+  }
+
+  /**
+   * Deletes a request that received nothing (seed 004's DELETE). One with charges is refused: money
+   * records do not vanish; cancel it instead. Its invoice document goes back to being a temporary upload,
+   * which expires and whose file is then removed, in the same transaction as the deletion.
+   */
+  async delete(organizationId: string, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const { request, charges } = await this.lock(manager, organizationId, id);
+      if (charges.length > 0) throw invoiceHasCharges(charges.length);
+      await this.repository.delete(manager, request);
+      if (request.invoiceUploadId)
+        await this.uploads.detach(manager, organizationId, request.invoiceUploadId);
     });
   }
 
@@ -117,8 +244,8 @@ export class PaymentRequestsService {
     await this.dataSource.transaction(async (manager) => {
       // The upload is locked before the request, in the order this has always taken its locks.
       const document = await this.uploads.attach(manager, organizationId, uploadId, id);
-      const request = await this.lock(manager, organizationId, id);
-      const state = stateOf(request);
+      const { request, charges } = await this.lock(manager, organizationId, id);
+      const state = stateOf(request, charges);
       if (!canAttachDocument(state)) throw paymentRequestNotEditable(state.status);
       const replaced = request.invoiceUploadId !== document.uploadId ? request.invoiceUploadId : null;
       request.invoiceUploadId = document.uploadId;
@@ -134,35 +261,73 @@ export class PaymentRequestsService {
 
   /** The request's invoice document as a short-lived URL. */
   async invoiceUrl(organizationId: string, id: string): Promise<FileUrl> {
-    const request = await this.get(organizationId, id);
+    const { request } = await this.get(organizationId, id);
     if (!request.invoiceKey || !request.invoiceFileName || !request.invoiceMimeType)
       throw invoiceNotAttached();
     return this.uploads.fileUrl(request.invoiceKey, request.invoiceFileName, request.invoiceMimeType);
   }
 
-  private async lock(manager: EntityManager, organizationId: string, id: string): Promise<PaymentRequest> {
+  /** The request, locked for the transaction, with its standing charges read under that lock. */
+  private async lock(
+    manager: EntityManager,
+    organizationId: string,
+    id: string,
+  ): Promise<PaymentRequestWithCharges> {
     const request = await this.repository.lockForUpdate(manager, organizationId, id);
     if (!request) throw paymentRequestNotFound();
-    return request;
+    return { request, charges: await this.charges.forRequest(request.id, manager) };
+  }
+
+  /**
+   * Writes the status and paid time derived from `charges` and records what changed: paid when the
+   * charges came to cover the total, unpaid when they no longer do, updated for any other change.
+   */
+  private async resettle(
+    manager: EntityManager,
+    request: PaymentRequest,
+    charges: Charge[],
+  ): Promise<PaymentRequestWithCharges> {
+    const before: PaymentRequestStatus = request.status;
+    settle(request, charges);
+    const after = { request: await this.repository.save(manager, request), charges };
+    if (request.status !== before) {
+      const type =
+        isCovered(request.status) && !isCovered(before)
+          ? EVENTS.paid
+          : !isCovered(request.status) && isCovered(before)
+            ? EVENTS.unpaid
+            : EVENTS.updated;
+      await this.record(manager, type, after);
+    }
+    return after;
+  }
+
+  private async record(
+    manager: EntityManager,
+    type: (typeof EVENTS)['created' | 'updated' | 'paid' | 'unpaid' | 'cancelled'],
+    current: PaymentRequestWithCharges,
+  ): Promise<void> {
+    await this.events.record(manager, {
+      type,
+      organizationId: current.request.organizationId,
+      payload: presentPaymentRequest(current),
+    });
   }
 }
 
-/**
- * The request's state, read under its row lock. It has no charges yet: seed 004's charges (issue 10,
- * the step after this one) are read here, in the same transaction, and passed to paymentState.
- */
-function stateOf(request: PaymentRequest): PaymentState {
+/** The request's state from its standing charges, read under its row lock. */
+function stateOf(request: PaymentRequest, charges: readonly Charge[]): PaymentState {
   return paymentState({
     total: request.amount,
     currency: request.currency,
-    charges: [],
+    charges,
     cancelledAt: request.cancelledAt,
   });
 }
 
 /** Writes the derived status and paid time on the row, where lists filter by them. */
-function settle(request: PaymentRequest): void {
-  const state = stateOf(request);
+function settle(request: PaymentRequest, charges: readonly Charge[]): void {
+  const state = stateOf(request, charges);
   request.status = state.status;
   request.paidAt = state.paidAt;
 }

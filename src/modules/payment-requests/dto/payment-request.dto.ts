@@ -13,6 +13,7 @@ import {
 import { IsCurrencyCode, IsPositiveAmount, toAmountString } from '../../../common/money/money.validators.js';
 import { Trim } from '../../../common/validation/trim.decorator.js';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
+import { CHARGE_TYPES } from '../charge.entity.js';
 import { PAYMENT_REQUEST_STATUSES } from '../payment-request-status.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -144,6 +145,33 @@ export class PaymentRequestInvoiceDto {
   attachedAt: string;
 }
 
+/** A charge in the canonical resource's shape (camelCase, the request's currency). */
+export class ChargeDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  paymentRequestId: string;
+
+  @ApiProperty({ example: '100.00', description: "At the currency's scale" })
+  amount: string;
+
+  @ApiProperty({ example: 'EUR' })
+  currency: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'pi_3N…' })
+  reference: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  note: string | null;
+
+  @ApiProperty({ enum: CHARGE_TYPES })
+  chargeType: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
 export class PaymentRequestDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -165,6 +193,18 @@ export class PaymentRequestDto {
 
   @ApiProperty({ enum: PAYMENT_REQUEST_STATUSES })
   status: string;
+
+  @ApiProperty({ example: '0.00', description: "The sum of the charges, at the currency's scale" })
+  amountPaid: string;
+
+  @ApiProperty({
+    example: '1200.50',
+    description: 'amount − amountPaid; negative when overpaid. Once cancelled, 0 − amountPaid (to give back)',
+  })
+  amountDue: string;
+
+  @ApiProperty({ type: [ChargeDto], description: 'The standing charges, oldest first' })
+  charges: ChargeDto[];
 
   @ApiProperty({ type: PaymentRequestInvoiceDto, nullable: true })
   invoice: PaymentRequestInvoiceDto | null;
