@@ -8,6 +8,7 @@ import { PaymentRequestInvoiceKeyIndex1795767631138 } from './1795767631138-Paym
 import { ApiKeyPrefixIndex1795769681688 } from './1795769681688-ApiKeyPrefixIndex.js';
 import { PaymentRequestStatusesAndUploadHolder1795770996897 } from './1795770996897-PaymentRequestStatusesAndUploadHolder.js';
 import { DomainEvents1795772325142 } from './1795772325142-DomainEvents.js';
+import { Webhooks1795773550609 } from './1795773550609-Webhooks.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ApiKeyPrefixIndex1795769681688,
   PaymentRequestStatusesAndUploadHolder1795770996897,
   DomainEvents1795772325142,
+  Webhooks1795773550609,
 ];
