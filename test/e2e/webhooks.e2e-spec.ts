@@ -250,6 +250,27 @@ describe('webhooks', () => {
         422,
         'VALIDATION_FAILED',
       );
+      // null clears a description, but url, events and enabled cannot be cleared.
+      for (const field of ['url', 'events', 'enabled']) {
+        expectError(
+          await t
+            .http()
+            .patch(`/api/v1/webhooks/${hook.id}`)
+            .set(auth())
+            .send({ [field]: null }),
+          422,
+          'VALIDATION_FAILED',
+        );
+        expectError(
+          await t
+            .http()
+            .post('/api/v1/webhooks')
+            .set(auth())
+            .send({ url: receiver.url, [field]: null }),
+          422,
+          'VALIDATION_FAILED',
+        );
+      }
 
       const other = await createOrganization(t);
       const asOther = bearer(other.key);

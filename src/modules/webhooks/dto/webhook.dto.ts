@@ -31,7 +31,7 @@ export class CreateWebhookDto {
   url: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true, description: EVENTS_DESCRIPTION })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsArray()
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
   @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
@@ -45,22 +45,25 @@ export class CreateWebhookDto {
   description?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsBoolean()
   enabled?: boolean;
 }
 
-/** Every field optional; `description: null` clears it. */
+/**
+ * Every field optional; `description: null` clears it. Absent (undefined) skips a field's rules, null
+ * does not (IsOptional would let null through to the database).
+ */
 export class UpdateWebhookDto {
   @ApiPropertyOptional({ maxLength: WEBHOOK_URL_MAX_LENGTH })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @Trim()
   @IsString()
   @Length(1, WEBHOOK_URL_MAX_LENGTH)
   url?: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true, description: EVENTS_DESCRIPTION })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsArray()
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
   @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
@@ -74,7 +77,7 @@ export class UpdateWebhookDto {
   description?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @IsBoolean()
   enabled?: boolean;
 }
