@@ -9,6 +9,7 @@ import { ApiKeyPrefixIndex1795769681688 } from './1795769681688-ApiKeyPrefixInde
 import { PaymentRequestStatusesAndUploadHolder1795770996897 } from './1795770996897-PaymentRequestStatusesAndUploadHolder.js';
 import { DomainEvents1795772325142 } from './1795772325142-DomainEvents.js';
 import { Charges1795773296262 } from './1795773296262-Charges.js';
+import { Webhooks1795773550609 } from './1795773550609-Webhooks.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   PaymentRequestStatusesAndUploadHolder1795770996897,
   DomainEvents1795772325142,
   Charges1795773296262,
+  Webhooks1795773550609,
 ];

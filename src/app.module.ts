@@ -14,6 +14,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { PaymentRequestsModule } from './modules/payment-requests/payment-requests.module.js';
 import { ReceiptsModule } from './modules/receipts/receipts.module.js';
 import { UploadsModule } from './modules/uploads/uploads.module.js';
+import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { EventsModule } from './events/events.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         PaymentRequestsModule,
         BankModule,
         AffectationsModule,
+        WebhooksModule,
         HealthModule,
       ],
       providers: [IdempotencyPurger],

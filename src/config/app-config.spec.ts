@@ -57,6 +57,11 @@ describe('loadConfig', () => {
         storage: { orphanAgeSeconds: 3600, orphanCron: '17 * * * *' },
         jobs: { cronCheckSeconds: 30 },
         idempotency: { leaseSeconds: 30 },
+        webhooks: {
+          allowedCidrs: [],
+          retryScheduleSeconds: [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
+          timeoutSeconds: 15,
+        },
         adminApiKey: undefined,
         urlSigningSecret: undefined,
         signedUrlTtlSeconds: 300,
@@ -96,8 +101,16 @@ describe('loadConfig', () => {
         TRUST_PROXY: 'YES',
         AUTH_FAILURE_LIMIT: '5',
         AUTH_FAILURE_WINDOW_SECONDS: '600',
+        WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8, ::1/128,10.1.2.3',
+        WEBHOOK_RETRY_SCHEDULE: '0, 1,2',
+        WEBHOOK_TIMEOUT_SECONDS: '3',
       });
       expect(config).toMatchObject({
+        webhooks: {
+          allowedCidrs: ['127.0.0.0/8', '::1/128', '10.1.2.3'],
+          retryScheduleSeconds: [0, 1, 2],
+          timeoutSeconds: 3,
+        },
         nodeEnv: 'production',
         port: 8080,
         publicUrl: 'https://api.example.com',
@@ -173,6 +186,12 @@ describe('loadConfig', () => {
       ['TRUST_PROXY', '11'],
       ['TRUST_PROXY', '10.0.0.0/33'],
       ['TRUST_PROXY', 'loopback,proxy.example.com'],
+      ['WEBHOOK_ALLOWED_CIDRS', '127.0.0.0/33'],
+      ['WEBHOOK_ALLOWED_CIDRS', 'loopback'],
+      ['WEBHOOK_RETRY_SCHEDULE', '0,5,x'],
+      ['WEBHOOK_RETRY_SCHEDULE', '-1'],
+      ['WEBHOOK_RETRY_SCHEDULE', '0,,5'],
+      ['WEBHOOK_TIMEOUT_SECONDS', '31'],
     ])('refuses %s=%j with a problem naming the variable', (name, value) => {
       const problems = problemsOf({ [name]: value });
       expect(problems).toHaveLength(1);

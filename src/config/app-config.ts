@@ -58,6 +58,17 @@ export interface AppConfig {
      */
     leaseSeconds: number;
   };
+  webhooks: {
+    /**
+     * Address ranges webhooks may reach although they are not public (loopback, private…). Empty in
+     * production: the SSRF guard refuses every internal address.
+     */
+    allowedCidrs: string[];
+    /** Delay before each attempt of a delivery, in seconds (the first is usually 0). */
+    retryScheduleSeconds: number[];
+    /** A receiver that has not answered within this time fails the attempt. */
+    timeoutSeconds: number;
+  };
   adminApiKey: string | undefined;
   /** HMAC secret of signed URLs; unset: generated once and kept in the database. */
   urlSigningSecret: string | undefined;
@@ -131,6 +142,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const idempotency = {
     leaseSeconds: read.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),
   };
+  const webhooks = {
+    allowedCidrs: read.cidrList('WEBHOOK_ALLOWED_CIDRS'),
+    retryScheduleSeconds: read.secondsList(
+      'WEBHOOK_RETRY_SCHEDULE',
+      [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
+    ),
+    timeoutSeconds: read.integer('WEBHOOK_TIMEOUT_SECONDS', 15, 1, 30),
+  };
   const adminApiKey = read.optionalSecret('ADMIN_API_KEY', 32);
   const urlSigningSecret = read.optionalSecret('URL_SIGNING_SECRET', 32);
   const signedUrlTtlSeconds = read.integer('SIGNED_URL_TTL_SECONDS', 300, 10, 7 * 24 * 3600);
@@ -171,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     storage,
     jobs,
     idempotency,
+    webhooks,
     adminApiKey,
     urlSigningSecret,
     signedUrlTtlSeconds,
@@ -311,6 +331,36 @@ class EnvReader {
     return entries;
   }
 
+  /** Comma-separated CIDRs (or single addresses), IPv4 or IPv6. */
+  cidrList(name: string): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const entries = value
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const bad = entries.filter((e) => !isCidr(e));
+    if (bad.length > 0) {
+      return this.fail(name, `must list CIDRs such as 127.0.0.0/8,::1/128, got "${bad.join(', ')}"`, []);
+    }
+    return entries;
+  }
+
+  /** Comma-separated whole seconds (0 to 7 days each), at least one. */
+  secondsList(name: string, fallback: number[]): number[] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const entries = value.split(',').map((e) => e.trim());
+    if (entries.some((e) => !/^\d{1,6}$/.test(e) || Number(e) > 7 * 24 * 3600) || entries.length > 50) {
+      return this.fail(
+        name,
+        `must list 1 to 50 delays in whole seconds (at most 7 days each), got "${value}"`,
+        fallback,
+      );
+    }
+    return entries.map(Number);
+  }
+
   originList(name: string): string[] {
     const value = this.raw(name);
     if (value === undefined) return [];
@@ -333,6 +383,10 @@ class EnvReader {
 
 function isProxyAddress(entry: string): boolean {
   if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  return isCidr(entry);
+}
+
+function isCidr(entry: string): boolean {
   const [address, bits, ...rest] = entry.split('/');
   const family = isIP(address);
   if (family === 0 || rest.length > 0) return false;

@@ -10,6 +10,8 @@ import { BankOperation } from '../modules/bank/bank-operation.entity.js';
 import { Receipt } from '../modules/receipts/receipt.entity.js';
 import { InvoiceUpload } from '../modules/uploads/invoice-upload.entity.js';
 import { SignedUrlUse } from '../storage/signed-url-use.entity.js';
+import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity.js';
+import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity.js';
 import { AppSetting } from './app-setting.entity.js';
 
 /** Every entity, for the app's DataSource and the migration scripts (which have no Nest modules). */
@@ -27,4 +29,6 @@ export const ENTITIES = [
   BankAccount,
   BankOperation,
   Affectation,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];

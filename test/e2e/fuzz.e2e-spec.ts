@@ -6,6 +6,7 @@ import { bearer, createAccount, statement, STATEMENTS } from '../support/bank.js
 import {
   createOrganization,
   createTestApp,
+  drainJobs,
   TEST_ADMIN_KEY,
   type TestApp,
   type TestOrganization,
@@ -95,6 +96,9 @@ const ODD_HEADERS: Record<string, string>[] = [
   { Authorization: 'Basic dXNlcjpwYXNz' },
 ];
 
+/** Loopback (allowed for this app), on the discard port nothing listens on here: deliveries fail fast. */
+const WEBHOOK_URL = 'http://127.0.0.1:9/hooks';
+
 /** Values put in place of one field of an otherwise valid JSON body, as raw JSON text. */
 const ODD_VALUES = [
   'null',
@@ -155,7 +159,8 @@ describe('fuzz: no input answers 5xx', () => {
   let sent = 0;
 
   beforeAll(async () => {
-    t = await createTestApp({ AUTH_FAILURE_LIMIT: '100000' });
+    // Webhook URLs point at a closed loopback port: nothing is sent beyond this machine.
+    t = await createTestApp({ AUTH_FAILURE_LIMIT: '100000', WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8' });
     org = await createOrganization(t);
     const spec = (await t.http().get('/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, OpenApiOperation>>;
@@ -243,7 +248,17 @@ describe('fuzz: no input answers 5xx', () => {
       .set(auth)
       .send({ name: 'to revoke', scopes: ['receipts:read'] })
       .expect(201);
+    const webhook = await t.http().post('/api/v1/webhooks').set(auth).send({ url: WEBHOOK_URL }).expect(201);
+    await t.http().post(`/api/v1/webhooks/${webhook.body.id}/test`).set(auth).expect(202);
+    await drainJobs(t);
+    const deliveries = await t
+      .http()
+      .get(`/api/v1/webhooks/${webhook.body.id}/deliveries`)
+      .set(auth)
+      .expect(200);
     return {
+      webhook: webhook.body.id,
+      delivery: deliveries.body.data[0].id,
       receipt: String(receipt.body.id),
       file: String(receipt.body.receipt_path).split('/').pop() ?? '',
       account: account.id,
@@ -278,6 +293,8 @@ describe('fuzz: no input answers 5xx', () => {
       'bank-accounts': 'account',
       'bank-operations': 'operation',
       affectations: 'affectation',
+      webhooks: 'webhook',
+      deliveries: 'delivery',
     };
     const fixture = byName[param] ?? byCollection[before];
     if (!fixture) throw new Error(`No fixture for {${param}} in ${op.path}: add one to validId`);
@@ -310,6 +327,8 @@ describe('fuzz: no input answers 5xx', () => {
       bankOperationId: ids.operation,
       receiptId: ids.receipt,
       sha256: ids.sha256,
+      // The schema's example is a public host: resolving it would leave this machine.
+      url: WEBHOOK_URL,
     };
     if (fixture[name]) return name === 'receiptId' ? Number(fixture[name]) : fixture[name];
     // Optional links to rows of their own (an upload to attach): left out of the valid body.

@@ -23,6 +23,9 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
     'Bank lines, imported or entered by hand while pending, with how far receipts justify each one.',
   Affectations:
     'Links between a receipt and the bank line it justifies, by hand or by auto-match, and the suggestions.',
+  Webhooks:
+    'Endpoints that receive the payment events, signed per Standard Webhooks, retried on a schedule, with ' +
+    'a log of every delivery attempt.',
   Health: 'Liveness and readiness, without credentials.',
 };
 

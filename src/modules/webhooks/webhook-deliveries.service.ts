@@ -1,0 +1,307 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isIP } from 'node:net';
+import type { Logger } from 'pino';
+import { DataSource, type EntityManager } from 'typeorm';
+import { LOGGER } from '../../common/logging/logger.js';
+import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
+import { UUID } from '../../common/pagination/uuid.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import { DomainEvents, type DomainEvent } from '../../events/domain-events.js';
+import { JobQueue } from '../../jobs/job-queue.js';
+import { AddressNotAllowedError, WebhookAddressGuard } from './webhook-address-guard.js';
+import { WebhookDelivery } from './webhook-delivery.entity.js';
+import { judgeAttempt, nextDelaySeconds, webhookBody } from './webhook-delivery-rules.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { PAYMENT_EVENT_TYPES, WEBHOOK_TEST_EVENT } from './webhook-event-types.js';
+import { sendWebhook } from './webhook-sender.js';
+import { signWebhook } from './webhook-signer.js';
+import { checkWebhookUrl } from './webhook-url.js';
+import { invalidCursor, webhookDeliveryNotFound, webhookNotFound } from './webhooks.errors.js';
+
+export const DELIVER_JOB = 'webhooks.deliver';
+
+declare module '../../jobs/job-queue.js' {
+  interface JobPayloads {
+    /** One attempt: the pending webhook_deliveries row it fills in. */
+    [DELIVER_JOB]: { deliveryId: string };
+  }
+}
+
+const DELIVERY_SORT = '-created_at';
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Deliveries: a subscriber turns each event into one first attempt per endpoint that receives it, and
+ * each attempt is a job (one job per attempt, scheduled by WEBHOOK_RETRY_SCHEDULE, rather than pg-boss
+ * retries of one job, so that every attempt is a row of the log with its own outcome and next time).
+ */
+@Injectable()
+export class WebhookDeliveriesService implements OnModuleInit {
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly jobs: JobQueue,
+    private readonly guard: WebhookAddressGuard,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.subscribe({
+      name: 'webhooks.fan-out',
+      // The payment types are declared by the payment-requests module; until it records them, the
+      // subscription simply gets none.
+      types: [...PAYMENT_EVENT_TYPES, WEBHOOK_TEST_EVENT],
+      handle: (event) => this.fanOut(event),
+    });
+    this.jobs.define(DELIVER_JOB, {
+      handle: ({ deliveryId }) => this.attempt(deliveryId),
+      // The schedule is ours (a row per attempt); pg-boss only re-runs an attempt lost to a crash.
+      retry: { delaysSeconds: [30, 300] },
+      timeoutSeconds: this.config.webhooks.timeoutSeconds + 60,
+      concurrency: 5,
+    });
+  }
+
+  /** Lists an endpoint's attempts, newest first. */
+  async list(
+    organizationId: string,
+    endpointId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ rows: WebhookDelivery[]; nextCursor: string | null }> {
+    await this.endpointOf(organizationId, endpointId);
+    const qb = this.dataSource
+      .getRepository(WebhookDelivery)
+      .createQueryBuilder('d')
+      .where('d.organization_id = :organizationId AND d.endpoint_id = :endpointId', {
+        organizationId,
+        endpointId,
+      });
+    if (page.cursor) {
+      const position = decodeCursor(page.cursor);
+      if (
+        !position ||
+        position.sort !== DELIVERY_SORT ||
+        typeof position.value !== 'string' ||
+        !ISO_MS.test(position.value) ||
+        typeof position.id !== 'string' ||
+        !UUID.test(position.id)
+      ) {
+        throw invalidCursor();
+      }
+      qb.andWhere('(d.created_at, d.id) < (:createdAt, :id)', { createdAt: position.value, id: position.id });
+    }
+    const found = await qb
+      .orderBy('d.created_at', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .limit(page.limit + 1)
+      .getMany();
+    const rows = found.slice(0, page.limit);
+    const last = rows.at(-1);
+    return {
+      rows,
+      nextCursor:
+        found.length > page.limit && last
+          ? encodeCursor({ sort: DELIVERY_SORT, value: last.createdAt.toISOString(), id: last.id })
+          : null,
+    };
+  }
+
+  /** A new series for the event of `deliveryId`: same webhook-id and body, a fresh timestamp and signature. */
+  async redeliver(organizationId: string, endpointId: string, deliveryId: string): Promise<WebhookDelivery> {
+    await this.endpointOf(organizationId, endpointId);
+    const original = await this.dataSource
+      .getRepository(WebhookDelivery)
+      .findOne({ where: { id: deliveryId, organizationId, endpointId } });
+    if (!original) throw webhookDeliveryNotFound();
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(WebhookDelivery);
+      const delivery = await repo.save(
+        repo.create({
+          organizationId,
+          endpointId,
+          eventId: original.eventId,
+          eventType: original.eventType,
+          body: original.body,
+          attempt: 1,
+          redeliveryOf: original.id,
+          status: 'pending',
+          scheduledAt: new Date(),
+        }),
+      );
+      await this.jobs.enqueue(DELIVER_JOB, { deliveryId: delivery.id }, { transaction: manager });
+      return delivery;
+    });
+  }
+
+  private async endpointOf(organizationId: string, id: string): Promise<WebhookEndpoint> {
+    const endpoint = await this.dataSource
+      .getRepository(WebhookEndpoint)
+      .findOne({ where: { organizationId, id } });
+    if (!endpoint) throw webhookNotFound();
+    return endpoint;
+  }
+
+  /** One first attempt per receiving endpoint; at most one per (endpoint, event) however often it runs. */
+  private async fanOut(event: DomainEvent): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const endpoints = await this.receivers(manager, event);
+      if (endpoints.length === 0) return;
+      const body = webhookBody({
+        id: event.id,
+        type: event.type,
+        occurredAt: event.occurredAt,
+        data:
+          event.type === WEBHOOK_TEST_EVENT
+            ? { webhookId: event.payload.webhookId, test: true }
+            : event.payload,
+      });
+      const firstDelay = this.config.webhooks.retryScheduleSeconds[0] ?? 0;
+      for (const endpoint of endpoints) {
+        const inserted: { id: string }[] = await manager.query(
+          `INSERT INTO webhook_deliveries
+             (organization_id, endpoint_id, event_id, event_type, body, attempt, status, scheduled_at)
+           VALUES ($1, $2, $3, $4, $5, 1, 'pending', now() + make_interval(secs => $6))
+           ON CONFLICT (endpoint_id, event_id) WHERE attempt = 1 AND redelivery_of IS NULL DO NOTHING
+           RETURNING id`,
+          [event.organizationId, endpoint.id, event.id, event.type, body, firstDelay],
+        );
+        if (inserted.length === 0) continue; // this event already reached this endpoint's log
+        await this.jobs.enqueue(
+          DELIVER_JOB,
+          { deliveryId: inserted[0].id },
+          { transaction: manager, delaySeconds: firstDelay },
+        );
+      }
+    });
+  }
+
+  private receivers(manager: EntityManager, event: DomainEvent): Promise<WebhookEndpoint[]> {
+    const repo = manager.getRepository(WebhookEndpoint);
+    if (event.type === WEBHOOK_TEST_EVENT) {
+      // Asked for by name: sent even to a disabled endpoint or one not subscribed to the type.
+      return repo.find({ where: { organizationId: event.organizationId, id: event.payload.webhookId } });
+    }
+    return repo
+      .createQueryBuilder('w')
+      .where('w.organization_id = :organizationId', { organizationId: event.organizationId })
+      .andWhere('w.enabled')
+      .andWhere("(w.events = '{}' OR :type = ANY(w.events))", { type: event.type })
+      .getMany();
+  }
+
+  /** Runs one attempt and records it; a failure with attempts left schedules the next. */
+  private async attempt(deliveryId: string): Promise<void> {
+    const delivery = await this.dataSource
+      .getRepository(WebhookDelivery)
+      .findOne({ where: { id: deliveryId } });
+    // Gone with its endpoint, or already recorded by a run a crash interrupted after it wrote.
+    if (!delivery || delivery.status !== 'pending') return;
+    const endpoint = await this.dataSource
+      .getRepository(WebhookEndpoint)
+      .findOne({ where: { id: delivery.endpointId } });
+    if (!endpoint) return;
+
+    const attemptedAt = new Date();
+    let outcome: {
+      statusCode: number | null;
+      responseBody: string | null;
+      error: string | null;
+      durationMs: number;
+    };
+    if (!endpoint.enabled && delivery.eventType !== WEBHOOK_TEST_EVENT && delivery.redeliveryOf === null) {
+      outcome = { statusCode: null, responseBody: null, error: 'endpoint disabled', durationMs: 0 };
+    } else {
+      outcome = await this.send(endpoint, delivery, attemptedAt);
+    }
+
+    const schedule = this.config.webhooks.retryScheduleSeconds;
+    const verdict =
+      outcome.error === 'endpoint disabled'
+        ? 'exhausted'
+        : judgeAttempt(outcome.statusCode, delivery.attempt, schedule);
+    const delay = verdict === 'retry' ? nextDelaySeconds(delivery.attempt, schedule) : null;
+    const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay * 1000);
+
+    await this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(WebhookDelivery);
+      const recorded = await repo.update(
+        { id: delivery.id, status: 'pending' },
+        {
+          status: verdict === 'succeeded' ? 'succeeded' : 'failed',
+          responseStatus: outcome.statusCode,
+          responseBody: outcome.responseBody,
+          error: outcome.error,
+          durationMs: outcome.durationMs,
+          attemptedAt,
+          nextAttemptAt,
+        },
+      );
+      if ((recorded.affected ?? 0) === 0) return; // another run recorded it meanwhile
+      if (verdict === 'gone') {
+        await manager.getRepository(WebhookEndpoint).update({ id: endpoint.id }, { enabled: false });
+        this.logger.warn({ webhookId: endpoint.id }, 'webhook endpoint answered 410 Gone: disabled');
+      }
+      if (nextAttemptAt && delay !== null) {
+        const next = await repo.save(
+          repo.create({
+            organizationId: delivery.organizationId,
+            endpointId: delivery.endpointId,
+            eventId: delivery.eventId,
+            eventType: delivery.eventType,
+            body: delivery.body,
+            attempt: delivery.attempt + 1,
+            redeliveryOf: delivery.redeliveryOf,
+            status: 'pending',
+            scheduledAt: nextAttemptAt,
+          }),
+        );
+        await this.jobs.enqueue(
+          DELIVER_JOB,
+          { deliveryId: next.id },
+          { transaction: manager, delaySeconds: delay },
+        );
+      }
+    });
+  }
+
+  private async send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, attemptedAt: Date) {
+    const checked = checkWebhookUrl(endpoint.url);
+    if (!checked.ok) {
+      return {
+        statusCode: null,
+        responseBody: null,
+        error: `invalid URL (${checked.problem})`,
+        durationMs: 0,
+      };
+    }
+    // Node connects to an IP literal without calling `lookup`: checked here. A host name is checked
+    // by the agent's lookup, on the very address it connects to (its refusal is the attempt's error).
+    const host = checked.url.hostname;
+    if (isIP(host.startsWith('[') ? host.slice(1, -1) : host) !== 0) {
+      try {
+        await this.guard.resolve(host);
+      } catch (e) {
+        const error = e instanceof AddressNotAllowedError ? e.message : String(e);
+        return { statusCode: null, responseBody: null, error, durationMs: 0 };
+      }
+    }
+    const timestamp = Math.floor(attemptedAt.getTime() / 1000);
+    const body = Buffer.from(delivery.body, 'utf8');
+    return sendWebhook({
+      url: checked.url,
+      body,
+      timeoutMs: this.config.webhooks.timeoutSeconds * 1000,
+      lookup: this.guard.lookup,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'pieces-api-webhooks/1',
+        'webhook-id': delivery.eventId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signWebhook(endpoint.secret, { id: delivery.eventId, timestamp, body }),
+      },
+    });
+  }
+}

@@ -1,0 +1,206 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
+import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
+import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
+import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
+import {
+  CreateWebhookDto,
+  UpdateWebhookDto,
+  WebhookDeliveryDto,
+  WebhookDeliveryPageDto,
+  WebhookDto,
+  WebhookPageDto,
+  WebhookTestDto,
+  WebhookWithSecretDto,
+} from './dto/webhook.dto.js';
+import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
+import { webhookDeliveryNotFound, webhookNotFound } from './webhooks.errors.js';
+import { presentDelivery, presentWebhook, presentWebhookWithSecret } from './webhooks.presenter.js';
+import { WebhooksService } from './webhooks.service.js';
+
+export const WebhookIdPipe = new ParseUUIDPipe({ exceptionFactory: () => webhookNotFound() });
+export const DeliveryIdPipe = new ParseUUIDPipe({ exceptionFactory: () => webhookDeliveryNotFound() });
+
+const URL_ERRORS =
+  'WEBHOOK_URL_INVALID (not http(s), user:password in it, a fragment), WEBHOOK_URL_NOT_PUBLIC (its host ' +
+  'resolves to a private, loopback, link-local, CGNAT, multicast or other internal address), ' +
+  'WEBHOOK_URL_UNRESOLVABLE, VALIDATION_FAILED (an unknown event type among others)';
+
+@ApiTags('Webhooks')
+@ApiBearerAuth('api-key')
+@ApiForbiddenResponse({ type: ErrorBodyDto, description: 'Missing scope webhooks:manage' })
+@ApiUnprocessableEntityResponse({
+  type: ErrorBodyDto,
+  description: 'VALIDATION_FAILED, with every field in `details`',
+})
+@Controller('api/v1/webhooks')
+export class WebhooksController {
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly deliveries: WebhookDeliveriesService,
+  ) {}
+
+  @Post()
+  @RequireScopes('webhooks:manage')
+  @ApiOperation({
+    summary: 'Create a webhook endpoint',
+    description:
+      'The response holds the signing `secret`, shown this once (and again only by rotate-secret). Every ' +
+      'event is POSTed as `{id, type, timestamp, data}`, signed per Standard Webhooks (webhook-id, ' +
+      'webhook-timestamp, webhook-signature headers).',
+  })
+  @ApiCreatedResponse({ type: WebhookWithSecretDto })
+  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: URL_ERRORS })
+  async create(
+    @OrganizationId() organizationId: string,
+    @Body() body: CreateWebhookDto,
+  ): Promise<WebhookWithSecretDto> {
+    return presentWebhookWithSecret(await this.webhooks.create(organizationId, body));
+  }
+
+  @Get()
+  @RequireScopes('webhooks:manage')
+  @ApiOperation({ summary: "The organization's webhook endpoints, oldest first, by pages (cursor)" })
+  @ApiOkResponse({ type: WebhookPageDto })
+  async list(
+    @OrganizationId() organizationId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<WebhookPageDto> {
+    const { rows, nextCursor } = await this.webhooks.list(organizationId, {
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: query.cursor,
+    });
+    return { data: rows.map(presentWebhook), has_more: nextCursor !== null, next_cursor: nextCursor };
+  }
+
+  @Get(':id')
+  @RequireScopes('webhooks:manage')
+  @ApiOperation({ summary: 'Get a webhook endpoint (never its secret)' })
+  @ApiOkResponse({ type: WebhookDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WEBHOOK_NOT_FOUND' })
+  async get(
+    @OrganizationId() organizationId: string,
+    @Param('id', WebhookIdPipe) id: string,
+  ): Promise<WebhookDto> {
+    return presentWebhook(await this.webhooks.get(organizationId, id));
+  }
+
+  @Patch(':id')
+  @RequireScopes('webhooks:manage')
+  @ApiOperation({ summary: 'Change a webhook endpoint: url, events, description, enabled' })
+  @ApiOkResponse({ type: WebhookDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WEBHOOK_NOT_FOUND' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: URL_ERRORS })
+  async update(
+    @OrganizationId() organizationId: string,
+    @Param('id', WebhookIdPipe) id: string,
+    @Body() body: UpdateWebhookDto,
+  ): Promise<WebhookDto> {
+    return presentWebhook(await this.webhooks.update(organizationId, id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('webhooks:manage')
+  @ApiOperation({ summary: 'Delete a webhook endpoint, its delivery log and its pending attempts' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WEBHOOK_NOT_FOUND' })
+  async delete(
+    @OrganizationId() organizationId: string,
+    @Param('id', WebhookIdPipe) id: string,
+  ): Promise<void> {
+    await this.webhooks.delete(organizationId, id);
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @RequireScopes('webhooks:manage')
+  @ApiOperation({
+    summary: 'Replace the signing secret',
+    description: 'The new secret is shown in this response only; the old one stops signing at once.',
+  })
+  @ApiOkResponse({ type: WebhookWithSecretDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WEBHOOK_NOT_FOUND' })
+  async rotateSecret(
+    @OrganizationId() organizationId: string,
+    @Param('id', WebhookIdPipe) id: string,
+  ): Promise<WebhookWithSecretDto> {
+    return presentWebhookWithSecret(await this.webhooks.rotateSecret(organizationId, id));
+  }
+
+  @Post(':id/test')
+  @HttpCode(202)
+  @RequireScopes('webhooks:manage')
+  @ApiOperation({
+    summary: 'Send a `webhook.test` event to this endpoint',
+    description:
+      'Delivered in the background like any event, even to a disabled endpoint; see its deliveries.',
+  })
+  @ApiAcceptedResponse({ type: WebhookTestDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WEBHOOK_NOT_FOUND' })
+  async test(
+    @OrganizationId() organizationId: string,
+    @Param('id', WebhookIdPipe) id: string,
+  ): Promise<WebhookTestDto> {
+    return { eventId: await this.webhooks.sendTest(organizationId, id) };
+  }
+
+  @Get(':id/deliveries')
+  @RequireScopes('webhooks:manage')
+  @ApiOperation({ summary: "The endpoint's delivery attempts, newest first, by pages (cursor)" })
+  @ApiOkResponse({ type: WebhookDeliveryPageDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WEBHOOK_NOT_FOUND' })
+  async deliveriesOf(
+    @OrganizationId() organizationId: string,
+    @Param('id', WebhookIdPipe) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<WebhookDeliveryPageDto> {
+    const { rows, nextCursor } = await this.deliveries.list(organizationId, id, {
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: query.cursor,
+    });
+    return { data: rows.map(presentDelivery), has_more: nextCursor !== null, next_cursor: nextCursor };
+  }
+
+  @Post(':id/deliveries/:deliveryId/redeliver')
+  @HttpCode(202)
+  @RequireScopes('webhooks:manage')
+  @ApiOperation({
+    summary: 'Send the event of a delivery again',
+    description:
+      'A new series of attempts (attempt 1, `redeliveryOf` set) with the same webhook-id and body, a new ' +
+      'timestamp and signature.',
+  })
+  @ApiAcceptedResponse({ type: WebhookDeliveryDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WEBHOOK_NOT_FOUND, WEBHOOK_DELIVERY_NOT_FOUND' })
+  async redeliver(
+    @OrganizationId() organizationId: string,
+    @Param('id', WebhookIdPipe) id: string,
+    @Param('deliveryId', DeliveryIdPipe) deliveryId: string,
+  ): Promise<WebhookDeliveryDto> {
+    return presentDelivery(await this.deliveries.redeliver(organizationId, id, deliveryId));
+  }
+}
