@@ -175,8 +175,7 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       ...queueRetryOptions(definition.retry),
       expireInSeconds: definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     };
-    await this.boss.createQueue(name, queue);
-    await this.boss.updateQueue(name, queue); // a queue an earlier version created takes today's policy
+    await this.setUpQueue(name, queue);
     const worker = { id: '' };
     worker.id = await this.boss.work<JobPayloads[JobName]>(
       name,
@@ -194,6 +193,25 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     this.workerIds.push(worker.id);
     if (definition.cron) await this.boss.schedule(name, definition.cron, {}, { tz: 'UTC' });
     else await this.boss.unschedule(name);
+  }
+
+  /**
+   * Creates the queue, or gives one an earlier version created today's policy. Instances that boot at
+   * once may deadlock in pg-boss's create_queue (it creates a partition table) or collide on its insert:
+   * seen as "deadlock detected" in a two-instance test. The loser retries and finds the queue made.
+   */
+  private async setUpQueue(name: string, queue: PgBoss.Queue): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.boss.createQueue(name, queue);
+        await this.boss.updateQueue(name, queue);
+        return;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (attempt >= 5 || !['40P01', '23505', '40001'].includes(code ?? '')) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+      }
+    }
   }
 
   /** Runs one job and records its outcome; throws only when the outcome could not be recorded. */
