@@ -77,6 +77,8 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly retired: string[] = [];
   private readonly workerIds: string[] = [];
   private started = false;
+  /** When this instance's queue started, by the database's clock (drain looks at jobs since). */
+  private startedAt: Date | undefined;
 
   constructor(
     @Inject(JOBS_OPTIONS) options: JobsOptions,
@@ -133,6 +135,7 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationBootstrap(): Promise<void> {
     await this.boss.start();
     this.started = true;
+    [{ now: this.startedAt }] = await this.dataSource.query<{ now: Date }[]>('SELECT now() AS now');
     for (const name of this.retired) await this.boss.unschedule(name);
     for (const [name, definition] of this.definitions) await this.start(name, definition);
   }
@@ -148,8 +151,10 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   /**
-   * For tests and scripts: wakes this instance's workers and returns once no job of a name it defines is
-   * due or running (on any instance). Jobs waiting for a later time (a retry's delay) are not waited for.
+   * For tests and scripts: wakes this instance's workers and returns once no job of a name it defines,
+   * queued since this instance started, is due or running (on any instance). Older jobs are another
+   * instance's business: one that instance left running when it stopped waits for its timeout. Jobs
+   * waiting for a later time (a retry's delay) are not waited for.
    */
   async drain(timeoutMs = 10_000): Promise<void> {
     const names = [...this.definitions.keys()];
@@ -158,8 +163,9 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       for (const id of this.workerIds) this.boss.notifyWorker(id);
       const [{ count }] = await this.dataSource.query<{ count: number }[]>(
         `SELECT count(*)::int AS count FROM ${PGBOSS_SCHEMA}.job
-          WHERE name = ANY($1) AND (state = 'active' OR (state IN ('created', 'retry') AND start_after <= now()))`,
-        [names],
+          WHERE name = ANY($1) AND created_on >= $2
+            AND (state = 'active' OR (state IN ('created', 'retry') AND start_after <= now()))`,
+        [names, this.startedAt],
       );
       if (count === 0) return;
       if (Date.now() > deadline)
