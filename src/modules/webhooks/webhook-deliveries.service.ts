@@ -12,10 +12,16 @@ import { DomainEvents, type DomainEvent } from '../../events/domain-events.js';
 import { JobQueue } from '../../jobs/job-queue.js';
 import { AddressNotAllowedError, WebhookAddressGuard } from './webhook-address-guard.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
-import { judgeAttempt, nextDelaySeconds, webhookBody } from './webhook-delivery-rules.js';
+import {
+  jitterSeconds,
+  judgeAttempt,
+  parseRetryAfter,
+  retryDelaySeconds,
+  webhookBody,
+} from './webhook-delivery-rules.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { PAYMENT_EVENT_TYPES, WEBHOOK_TEST_EVENT } from './webhook-event-types.js';
-import { sendWebhook } from './webhook-sender.js';
+import { sendWebhook, type SendOutcome } from './webhook-sender.js';
 import { signWebhook } from './webhook-signer.js';
 import { checkWebhookUrl } from './webhook-url.js';
 import { invalidCursor, webhookDeliveryNotFound, webhookNotFound } from './webhooks.errors.js';
@@ -158,7 +164,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
             ? { webhookId: event.payload.webhookId, test: true }
             : event.payload,
       });
-      const firstDelay = this.config.webhooks.retryScheduleSeconds[0] ?? 0;
+      const firstDelay = jitterSeconds(this.config.webhooks.retryScheduleSeconds[0] ?? 0);
       for (const endpoint of endpoints) {
         const inserted: { id: string }[] = await manager.query(
           `INSERT INTO webhook_deliveries
@@ -205,12 +211,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
     if (!endpoint) return;
 
     const attemptedAt = new Date();
-    let outcome: {
-      statusCode: number | null;
-      responseBody: string | null;
-      error: string | null;
-      durationMs: number;
-    };
+    let outcome: SendOutcome;
     if (!endpoint.enabled && delivery.eventType !== WEBHOOK_TEST_EVENT && delivery.redeliveryOf === null) {
       outcome = { statusCode: null, responseBody: null, error: 'endpoint disabled', durationMs: 0 };
     } else {
@@ -222,7 +223,14 @@ export class WebhookDeliveriesService implements OnModuleInit {
       outcome.error === 'endpoint disabled'
         ? 'exhausted'
         : judgeAttempt(outcome.statusCode, delivery.attempt, schedule);
-    const delay = verdict === 'retry' ? nextDelaySeconds(delivery.attempt, schedule) : null;
+    // The schedule's next step, jittered, and never earlier than a 429/503 receiver's Retry-After.
+    const delay =
+      verdict === 'retry'
+        ? retryDelaySeconds(delivery.attempt, schedule, {
+            statusCode: outcome.statusCode,
+            retryAfterSeconds: parseRetryAfter(outcome.retryAfter, new Date()),
+          })
+        : null;
     const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay * 1000);
 
     await this.dataSource.transaction(async (manager) => {
@@ -267,7 +275,11 @@ export class WebhookDeliveriesService implements OnModuleInit {
     });
   }
 
-  private async send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, attemptedAt: Date) {
+  private async send(
+    endpoint: WebhookEndpoint,
+    delivery: WebhookDelivery,
+    attemptedAt: Date,
+  ): Promise<SendOutcome> {
     const checked = checkWebhookUrl(endpoint.url);
     if (!checked.ok) {
       return {
