@@ -297,6 +297,38 @@ describe('webhooks', () => {
       );
     });
 
+    it('honours Idempotency-Key: a retry gets the same endpoint and secret, never a second endpoint', async () => {
+      const post = (key: string, body: Record<string, unknown>) =>
+        t.http().post('/api/v1/webhooks').set(auth()).set('Idempotency-Key', key).send(body);
+      const body = { url: receiver.url, events: ['charge.created'], description: 'ERP' };
+      const first = await post('hook-1', body).expect(201);
+      expect(first.body.secret).toMatch(SECRET);
+      const again = await post('hook-1', body).expect(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      // The identical answer, secret included (see the README): the client that lost it can sign-check.
+      expect(again.body).toEqual(first.body);
+      expectError(await post('hook-1', { ...body, description: 'other' }), 422, 'IDEMPOTENCY_KEY_REUSED');
+
+      // Racing retries of one key: one endpoint whatever the interleaving.
+      const raced = await Promise.all(Array.from({ length: 6 }, () => post('hook-2', body)));
+      const made = raced.filter((r) => r.status === 201);
+      expect(made.length).toBeGreaterThanOrEqual(1);
+      for (const r of raced) expect([201, 409]).toContain(r.status);
+      expect(new Set(made.map((r) => r.body.id as string)).size).toBe(1);
+      expect(new Set(made.map((r) => r.body.secret as string)).size).toBe(1);
+
+      const listed = (await t.http().get('/api/v1/webhooks').set(auth()).expect(200)).body.data as Array<{
+        id: string;
+      }>;
+      expect(listed.map((w) => w.id).sort()).toEqual([first.body.id, made[0].body.id].sort());
+
+      // The secret replayed is the one that signs.
+      receiver.reset(again.body.secret);
+      await t.http().post(`/api/v1/webhooks/${first.body.id}/test`).set(auth()).expect(202);
+      await drainJobs(t);
+      expect(receiver.received[0].verified).toMatchObject({ type: 'webhook.test' });
+    });
+
     it('needs the webhooks:manage scope (which the organization admin key has)', async () => {
       const readOnly = await keyWithScopes(t, org, ['payment-requests:read', 'bank:read']);
       expect((await t.http().get('/api/v1/webhooks').set(bearer(readOnly))).status).toBe(403);

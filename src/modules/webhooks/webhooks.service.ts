@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
 import { UUID } from '../../common/pagination/uuid.js';
 import { DomainEvents } from '../../events/domain-events.js';
@@ -44,16 +45,29 @@ export class WebhooksService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async create(organizationId: string, input: WebhookInput): Promise<WebhookEndpoint> {
+  /**
+   * `withinWrite` runs in the INSERT's transaction: an Idempotency-Key's response is committed with the
+   * endpoint, or neither is.
+   */
+  async create(
+    organizationId: string,
+    input: WebhookInput,
+    withinWrite?: WithinWrite<WebhookEndpoint>,
+  ): Promise<WebhookEndpoint> {
     await this.checkUrl(input.url);
-    return this.repository.insert({
-      organizationId,
-      url: input.url,
-      events: unique(input.events ?? []),
-      description: input.description || null,
-      enabled: input.enabled ?? true,
-      secret: generateWebhookSecret(),
-    });
+    return writeWithin(this.dataSource, withinWrite, (manager) =>
+      this.repository.insert(
+        {
+          organizationId,
+          url: input.url,
+          events: unique(input.events ?? []),
+          description: input.description || null,
+          enabled: input.enabled ?? true,
+          secret: generateWebhookSecret(),
+        },
+        manager,
+      ),
+    );
   }
 
   async get(organizationId: string, id: string): Promise<WebhookEndpoint> {
