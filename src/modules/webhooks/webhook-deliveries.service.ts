@@ -4,8 +4,7 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { LOGGER } from '../../common/logging/logger.js';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
-import { UUID } from '../../common/pagination/uuid.js';
+import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { DomainEvents, type DomainEvent } from '../../events/domain-events.js';
@@ -24,7 +23,7 @@ import { PAYMENT_EVENT_TYPES, WEBHOOK_TEST_EVENT } from './webhook-event-types.j
 import { sendWebhook, type SendOutcome } from './webhook-sender.js';
 import { signWebhook } from './webhook-signer.js';
 import { checkWebhookUrl } from './webhook-url.js';
-import { invalidCursor, webhookDeliveryNotFound, webhookNotFound } from './webhooks.errors.js';
+import { webhookDeliveryNotFound, webhookNotFound } from './webhooks.errors.js';
 
 export const DELIVER_JOB = 'webhooks.deliver';
 
@@ -36,7 +35,6 @@ declare module '../../jobs/job-queue.js' {
 }
 
 const DELIVERY_SORT = '-created_at';
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * Deliveries: a subscriber turns each event into one first attempt per endpoint that receives it, and
@@ -86,17 +84,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
         endpointId,
       });
     if (page.cursor) {
-      const position = decodeCursor(page.cursor);
-      if (
-        !position ||
-        position.sort !== DELIVERY_SORT ||
-        typeof position.value !== 'string' ||
-        !ISO_MS.test(position.value) ||
-        typeof position.id !== 'string' ||
-        !UUID.test(position.id)
-      ) {
-        throw invalidCursor();
-      }
+      const position = readCursor(page.cursor, { sort: DELIVERY_SORT, value: 'iso-ms', id: 'uuid' });
       qb.andWhere('(d.created_at, d.id) < (:createdAt, :id)', { createdAt: position.value, id: position.id });
     }
     const found = await qb

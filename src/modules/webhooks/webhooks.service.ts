@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
-import { UUID } from '../../common/pagination/uuid.js';
+import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import { DomainEvents } from '../../events/domain-events.js';
 import { AddressNotAllowedError, WebhookAddressGuard } from './webhook-address-guard.js';
 import type { WebhookEndpoint } from './webhook-endpoint.entity.js';
@@ -11,7 +10,6 @@ import { WEBHOOK_TEST_EVENT } from './webhook-event-types.js';
 import { generateWebhookSecret } from './webhook-signer.js';
 import { checkWebhookUrl } from './webhook-url.js';
 import {
-  invalidCursor,
   webhookNotFound,
   webhookUrlInvalid,
   webhookUrlNotPublic,
@@ -27,7 +25,6 @@ declare module '../../events/domain-events.js' {
 }
 
 const ENDPOINT_SORT = 'created_at';
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export interface WebhookInput {
   url: string;
@@ -115,17 +112,7 @@ export class WebhooksService {
   ): Promise<{ rows: WebhookEndpoint[]; nextCursor: string | null }> {
     let after: { createdAt: string; id: string } | undefined;
     if (page.cursor) {
-      const position = decodeCursor(page.cursor);
-      if (
-        !position ||
-        position.sort !== ENDPOINT_SORT ||
-        typeof position.value !== 'string' ||
-        !ISO_MS.test(position.value) ||
-        typeof position.id !== 'string' ||
-        !UUID.test(position.id)
-      ) {
-        throw invalidCursor();
-      }
+      const position = readCursor(page.cursor, { sort: ENDPOINT_SORT, value: 'iso-ms', id: 'uuid' });
       after = { createdAt: position.value, id: position.id };
     }
     const { rows, hasMore } = await this.repository.findPageForOrganization(organizationId, {
