@@ -219,6 +219,18 @@ describe('webhooks', () => {
         .expect(200);
       expect(second.body).toEqual({ data: all.slice(2), has_more: false, next_cursor: null });
       expectError(await t.http().get('/api/v1/webhooks?cursor=abc').set(auth()), 422, 'INVALID_CURSOR');
+      // Forged: the right shape, but a day that does not exist (PostgreSQL would refuse it).
+      const forged = Buffer.from(
+        JSON.stringify(['created_at', '2026-02-30T10:00:00.000Z', all[0].id as string]),
+      ).toString('base64url');
+      for (const path of ['/api/v1/webhooks', `/api/v1/webhooks/${all[0].id as string}/deliveries`]) {
+        const forgedSort = path.endsWith('deliveries')
+          ? Buffer.from(
+              JSON.stringify(['-created_at', '2026-02-30T10:00:00.000Z', all[0].id as string]),
+            ).toString('base64url')
+          : forged;
+        expectError(await t.http().get(`${path}?cursor=${forgedSort}`).set(auth()), 422, 'INVALID_CURSOR');
+      }
     });
 
     it("refuses unknown event types and bad fields, and hides another organization's endpoints", async () => {
