@@ -57,10 +57,12 @@ describe('loadConfig', () => {
         storage: { orphanAgeSeconds: 3600, orphanCron: '17 * * * *' },
         jobs: { cronCheckSeconds: 30 },
         idempotency: { leaseSeconds: 30 },
+        events: { retentionDays: 30 },
         webhooks: {
           allowedCidrs: [],
           retryScheduleSeconds: [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
           timeoutSeconds: 15,
+          deliveriesRetentionDays: 30,
         },
         adminApiKey: undefined,
         urlSigningSecret: undefined,

@@ -58,6 +58,10 @@ export interface AppConfig {
      */
     leaseSeconds: number;
   };
+  events: {
+    /** An event older than this many days, which no subscription has still to handle, is deleted. */
+    retentionDays: number;
+  };
   webhooks: {
     /**
      * Address ranges webhooks may reach although they are not public (loopback, private…). Empty in
@@ -68,6 +72,8 @@ export interface AppConfig {
     retryScheduleSeconds: number[];
     /** A receiver that has not answered within this time fails the attempt. */
     timeoutSeconds: number;
+    /** A delivery attempt logged more than this many days ago is deleted (never a pending one). */
+    deliveriesRetentionDays: number;
   };
   adminApiKey: string | undefined;
   /** HMAC secret of signed URLs; unset: generated once and kept in the database. */
@@ -142,6 +148,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const idempotency = {
     leaseSeconds: read.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),
   };
+  const events = {
+    retentionDays: read.integer('EVENTS_RETENTION_DAYS', 30, 1, 3650),
+  };
   const webhooks = {
     allowedCidrs: read.cidrList('WEBHOOK_ALLOWED_CIDRS'),
     retryScheduleSeconds: read.secondsList(
@@ -149,6 +158,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
     ),
     timeoutSeconds: read.integer('WEBHOOK_TIMEOUT_SECONDS', 15, 1, 30),
+    deliveriesRetentionDays: read.integer('WEBHOOK_DELIVERIES_RETENTION_DAYS', 30, 1, 3650),
   };
   const adminApiKey = read.optionalSecret('ADMIN_API_KEY', 32);
   const urlSigningSecret = read.optionalSecret('URL_SIGNING_SECRET', 32);
@@ -190,6 +200,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     storage,
     jobs,
     idempotency,
+    events,
     webhooks,
     adminApiKey,
     urlSigningSecret,

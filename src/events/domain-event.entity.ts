@@ -6,6 +6,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 @Entity({ name: 'events' })
 @Index('IDX_events_organization_occurred', ['organizationId', 'occurredAt'])
+// The retention purge's way to the old events (EVENTS_RETENTION_DAYS).
+@Index('IDX_events_occurred_at', ['occurredAt'])
 export class DomainEventRow {
   @PrimaryGeneratedColumn('uuid')
   id: string;

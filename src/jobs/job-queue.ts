@@ -60,7 +60,7 @@ export interface JobsOptions {
   cronCheckSeconds: number;
 }
 
-const PGBOSS_SCHEMA = 'pgboss';
+export const PGBOSS_SCHEMA = 'pgboss';
 const DEFAULT_TIMEOUT_SECONDS = 15 * 60;
 
 type Definition = JobDefinition<JobName> & { retry: RetryPolicy };

@@ -29,7 +29,8 @@ interface Received {
 class Receiver {
   readonly received: Received[] = [];
   secret = '';
-  replies: Array<number | 'hang' | { status: number; location: string }> = [];
+  replies: Array<number | 'hang' | { status: number; location?: string; headers?: Record<string, string> }> =
+    [];
   private server!: Server;
   private readonly hanging: ServerResponse[] = [];
 
@@ -55,7 +56,12 @@ class Receiver {
           return;
         }
         if (typeof reply === 'object') {
-          res.writeHead(reply.status, { location: reply.location }).end();
+          res
+            .writeHead(reply.status, {
+              ...(reply.location && { location: reply.location }),
+              ...reply.headers,
+            })
+            .end();
           return;
         }
         res.writeHead(reply, { 'content-type': 'text/plain' }).end(`reply ${reply} ${'x'.repeat(5000)}`);
@@ -213,6 +219,18 @@ describe('webhooks', () => {
         .expect(200);
       expect(second.body).toEqual({ data: all.slice(2), has_more: false, next_cursor: null });
       expectError(await t.http().get('/api/v1/webhooks?cursor=abc').set(auth()), 422, 'INVALID_CURSOR');
+      // Forged: the right shape, but a day that does not exist (PostgreSQL would refuse it).
+      const forged = Buffer.from(
+        JSON.stringify(['created_at', '2026-02-30T10:00:00.000Z', all[0].id as string]),
+      ).toString('base64url');
+      for (const path of ['/api/v1/webhooks', `/api/v1/webhooks/${all[0].id as string}/deliveries`]) {
+        const forgedSort = path.endsWith('deliveries')
+          ? Buffer.from(
+              JSON.stringify(['-created_at', '2026-02-30T10:00:00.000Z', all[0].id as string]),
+            ).toString('base64url')
+          : forged;
+        expectError(await t.http().get(`${path}?cursor=${forgedSort}`).set(auth()), 422, 'INVALID_CURSOR');
+      }
     });
 
     it("refuses unknown event types and bad fields, and hides another organization's endpoints", async () => {
@@ -289,6 +307,38 @@ describe('webhooks', () => {
       expect((await t.http().get(`/api/v1/webhooks/${hook.id}`).set(auth()).expect(200)).body.enabled).toBe(
         true,
       );
+    });
+
+    it('honours Idempotency-Key: a retry gets the same endpoint and secret, never a second endpoint', async () => {
+      const post = (key: string, body: Record<string, unknown>) =>
+        t.http().post('/api/v1/webhooks').set(auth()).set('Idempotency-Key', key).send(body);
+      const body = { url: receiver.url, events: ['charge.created'], description: 'ERP' };
+      const first = await post('hook-1', body).expect(201);
+      expect(first.body.secret).toMatch(SECRET);
+      const again = await post('hook-1', body).expect(201);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      // The identical answer, secret included (see the README): the client that lost it can sign-check.
+      expect(again.body).toEqual(first.body);
+      expectError(await post('hook-1', { ...body, description: 'other' }), 422, 'IDEMPOTENCY_KEY_REUSED');
+
+      // Racing retries of one key: one endpoint whatever the interleaving.
+      const raced = await Promise.all(Array.from({ length: 6 }, () => post('hook-2', body)));
+      const made = raced.filter((r) => r.status === 201);
+      expect(made.length).toBeGreaterThanOrEqual(1);
+      for (const r of raced) expect([201, 409]).toContain(r.status);
+      expect(new Set(made.map((r) => r.body.id as string)).size).toBe(1);
+      expect(new Set(made.map((r) => r.body.secret as string)).size).toBe(1);
+
+      const listed = (await t.http().get('/api/v1/webhooks').set(auth()).expect(200)).body.data as Array<{
+        id: string;
+      }>;
+      expect(listed.map((w) => w.id).sort()).toEqual([first.body.id, made[0].body.id].sort());
+
+      // The secret replayed is the one that signs.
+      receiver.reset(again.body.secret);
+      await t.http().post(`/api/v1/webhooks/${first.body.id}/test`).set(auth()).expect(202);
+      await drainJobs(t);
+      expect(receiver.received[0].verified).toMatchObject({ type: 'webhook.test' });
     });
 
     it('needs the webhooks:manage scope (which the organization admin key has)', async () => {
@@ -503,6 +553,73 @@ describe('webhooks', () => {
         'WEBHOOK_DELIVERY_NOT_FOUND',
       );
     });
+  });
+});
+
+describe('webhooks: receivers that ask us to slow down', () => {
+  let t: TestApp;
+  let org: TestOrganization;
+  const receiver = new Receiver();
+
+  beforeAll(async () => {
+    await receiver.start();
+    // A 1 s step after the first attempt: whatever a receiver asks beyond it shows in next_attempt_at.
+    t = await createTestApp({
+      AUTH_FAILURE_LIMIT: '100000',
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
+      WEBHOOK_RETRY_SCHEDULE: '0,1,40',
+    });
+    org = await createOrganization(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop();
+  });
+
+  /** The first attempt's log row once it failed with `reply`: its wait until the next, in ms. */
+  async function firstFailure(reply: { status: number; headers?: Record<string, string> }) {
+    const hook = (
+      await t.http().post('/api/v1/webhooks').set(bearer(org.key)).send({ url: receiver.url }).expect(201)
+    ).body as { id: string; secret: string };
+    receiver.reset(hook.secret);
+    receiver.replies = [reply];
+    await t.http().post(`/api/v1/webhooks/${hook.id}/test`).set(bearer(org.key)).expect(202);
+    await drainJobs(t);
+    const log = (
+      await t.http().get(`/api/v1/webhooks/${hook.id}/deliveries`).set(bearer(org.key)).expect(200)
+    ).body.data as Array<Record<string, string | number | null>>;
+    const first = log.find((d) => d.attempt === 1)!;
+    const second = log.find((d) => d.attempt === 2)!;
+    expect(first).toMatchObject({ status: 'failed', responseStatus: reply.status });
+    expect(second).toMatchObject({ status: 'pending', scheduledAt: first.nextAttemptAt });
+    // Deleted, so that the pending attempt stays out of the next test's way.
+    await t.http().delete(`/api/v1/webhooks/${hook.id}`).set(bearer(org.key)).expect(204);
+    return Date.parse(first.nextAttemptAt as string) - Date.parse(first.attemptedAt as string);
+  }
+
+  it('waits the seconds a 503 asks in Retry-After rather than the 1 s step', async () => {
+    const wait = await firstFailure({ status: 503, headers: { 'retry-after': '7' } });
+    expect(wait).toBeGreaterThanOrEqual(7000);
+    expect(wait).toBeLessThan(7000 + 5000);
+  });
+
+  it('reads an HTTP-date Retry-After of a 429', async () => {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 10_000);
+    const wait = await firstFailure({ status: 429, headers: { 'retry-after': at.toUTCString() } });
+    expect(wait).toBeGreaterThanOrEqual(8000);
+    expect(wait).toBeLessThan(10_000 + 5000);
+  });
+
+  it("caps what is asked at the schedule's longest step (40 s here)", async () => {
+    const wait = await firstFailure({ status: 503, headers: { 'retry-after': '86400' } });
+    expect(wait).toBeGreaterThanOrEqual(40_000);
+    expect(wait).toBeLessThan(45_000);
+  });
+
+  it('ignores Retry-After on other failures: the 1 s step, give or take its 10% jitter', async () => {
+    const wait = await firstFailure({ status: 500, headers: { 'retry-after': '30' } });
+    expect(wait).toBeGreaterThanOrEqual(900 - 100);
+    expect(wait).toBeLessThan(1100 + 1000);
   });
 });
 

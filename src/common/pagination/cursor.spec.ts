@@ -3,7 +3,9 @@ import {
   MAX_PAGE_SIZE,
   decodeCursor,
   encodeCursor,
+  parseCursor,
   parseLimit,
+  readCursor,
   type CursorPosition,
 } from './cursor.js';
 
@@ -99,5 +101,64 @@ describe('parseLimit', () => {
     ['null', null],
   ])('refuses %s', (_, raw) => {
     expect(parseLimit(raw)).toBeNull();
+  });
+});
+
+describe('parseCursor / readCursor', () => {
+  const ID = '6f1c2a9e-0b6d-4a53-9c1e-2f4a8b7d1e00';
+  const byDate = { sort: '-created_at', value: 'iso-ms', id: 'uuid' } as const;
+
+  it('gives back a position made for the list, typed by its shape', () => {
+    const at = '2026-11-27T10:00:00.123Z';
+    expect(readCursor(encodeCursor({ sort: '-created_at', value: at, id: ID }), byDate)).toEqual({
+      sort: '-created_at',
+      value: at,
+      id: ID,
+    });
+    const shapes = [
+      [{ sort: '-date', value: 'date', id: 'uuid' }, '2024-02-29', ID],
+      [{ sort: 'amount', value: 'decimal', id: 'int' }, '1200.5', 7],
+      [{ sort: '-id', value: 'none', id: 'int' }, null, 2_147_483_647],
+      [{ sort: 'id', value: 'ignored', id: 'int' }, 42, 1],
+    ] as const;
+    for (const [shape, value, id] of shapes) {
+      expect(parseCursor(encodeCursor({ sort: shape.sort, value, id }), shape)).toEqual({
+        sort: shape.sort,
+        value,
+        id,
+      });
+    }
+  });
+
+  it.each<[string, string, object]>([
+    ['another sort', encodeCursor({ sort: 'created_at', value: '2026-11-27T10:00:00.123Z', id: ID }), byDate],
+    ['a timestamp without milliseconds', forge(['-created_at', '2026-11-27T10:00:00Z', ID]), byDate],
+    ['a timestamp that does not exist', forge(['-created_at', '2026-02-30T10:00:00.000Z', ID]), byDate],
+    ['a number for a timestamp', forge(['-created_at', 1764237600000, ID]), byDate],
+    ['an id that is no uuid', forge(['-created_at', '2026-11-27T10:00:00.123Z', 'x']), byDate],
+    ['a number id for a uuid', forge(['-created_at', '2026-11-27T10:00:00.123Z', 3]), byDate],
+    [
+      'a day that does not exist',
+      forge(['-date', '2023-02-29', ID]),
+      { sort: '-date', value: 'date', id: 'uuid' },
+    ],
+    [
+      'an amount with 3 decimals',
+      forge(['amount', '1.005', 1]),
+      { sort: 'amount', value: 'decimal', id: 'int' },
+    ],
+    ['a negative amount', forge(['amount', '-1', 1]), { sort: 'amount', value: 'decimal', id: 'int' }],
+    ['a value where none is', forge(['-id', 'x', 1]), { sort: '-id', value: 'none', id: 'int' }],
+    ['id 0', forge(['-id', null, 0]), { sort: '-id', value: 'none', id: 'int' }],
+    ['an id past int4', forge(['-id', null, 2_147_483_648]), { sort: '-id', value: 'none', id: 'int' }],
+    ['a fractional id', forge(['-id', null, 1.5]), { sort: '-id', value: 'none', id: 'int' }],
+    ['a string id for an int', forge(['-id', null, '1']), { sort: '-id', value: 'none', id: 'int' }],
+    ['garbage', 'not a cursor!', byDate],
+  ])('refuses %s: null from parseCursor, 422 INVALID_CURSOR from readCursor', (_, text, shape) => {
+    const s = shape as typeof byDate;
+    expect(parseCursor(text, s)).toBeNull();
+    expect(() => readCursor(text, s)).toThrow(
+      expect.objectContaining({ code: 'INVALID_CURSOR', kind: 'unprocessable' }),
+    );
   });
 });

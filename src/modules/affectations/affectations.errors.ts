@@ -33,6 +33,3 @@ export const operationAlreadyJustified = () =>
     'BANK_OPERATION_ALREADY_JUSTIFIED',
     'Receipts justify this whole bank operation: there is nothing to mark as not needed or lost',
   );
-
-export const invalidCursor = () =>
-  new DomainError('unprocessable', 'INVALID_CURSOR', 'The cursor is invalid for this list');

@@ -11,7 +11,7 @@ import {
   normalizeAmount,
   subtractAmounts,
 } from '../../common/money/money.js';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
+import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { BankOperation, ManualJustificationState } from '../bank/bank-operation.entity.js';
@@ -24,7 +24,6 @@ import {
   affectationNotFound,
   amountExceedsReceipt,
   amountExceedsRemaining,
-  invalidCursor,
   operationAlreadyJustified,
   receiptAlreadyAffected,
 } from './affectations.errors.js';
@@ -91,18 +90,7 @@ export class AffectationsService implements OnModuleInit {
   ): Promise<{ rows: Affectation[]; nextCursor: string | null }> {
     let beforeId: number | undefined;
     if (page.cursor) {
-      const position = decodeCursor(page.cursor);
-      if (
-        !position ||
-        position.sort !== AFFECTATION_SORT ||
-        typeof position.id !== 'number' ||
-        !Number.isInteger(position.id) ||
-        position.id < 1 ||
-        position.id > 2_147_483_647
-      ) {
-        throw invalidCursor();
-      }
-      beforeId = position.id;
+      beforeId = readCursor(page.cursor, { sort: AFFECTATION_SORT, value: 'none', id: 'int' }).id;
     }
     const { rows, hasMore } = await this.repository.findPageForOrganization(organizationId, filter, {
       limit: page.limit,

@@ -2,14 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
+import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import type { BankAccount } from './bank-account.entity.js';
 import { BankAccountsRepository } from './bank-accounts.repository.js';
-import { bankAccountNotFound, ibanTaken, invalidCursor } from './bank.errors.js';
+import { bankAccountNotFound, ibanTaken } from './bank.errors.js';
 
 const ACCOUNT_SORT = 'created_at';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 @Injectable()
 export class BankAccountsService {
@@ -54,17 +52,7 @@ export class BankAccountsService {
   ): Promise<{ rows: BankAccount[]; nextCursor: string | null }> {
     let after: { createdAt: string; id: string } | undefined;
     if (page.cursor) {
-      const position = decodeCursor(page.cursor);
-      if (
-        !position ||
-        position.sort !== ACCOUNT_SORT ||
-        typeof position.value !== 'string' ||
-        !ISO_MS.test(position.value) ||
-        typeof position.id !== 'string' ||
-        !UUID.test(position.id)
-      ) {
-        throw invalidCursor();
-      }
+      const position = readCursor(page.cursor, { sort: ACCOUNT_SORT, value: 'iso-ms', id: 'uuid' });
       after = { createdAt: position.value, id: position.id };
     }
     const { rows, hasMore } = await this.repository.findPageForOrganization(organizationId, {

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isCalendarDate } from '../../common/dates/calendar-date.js';
 import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { isZeroAmount } from '../../common/money/money.js';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
+import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import { BankAccountsService } from './bank-accounts.service.js';
 import type { BankOperation, JustificationState } from './bank-operation.entity.js';
 import { BankOperationsRepository, type BankOperationFilter } from './bank-operations.repository.js';
@@ -12,11 +11,9 @@ import {
   bankOperationHasAffectations,
   bankOperationNotFound,
   bankOperationNotPending,
-  invalidCursor,
 } from './bank.errors.js';
 
 const OPERATION_SORT = '-date';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the affectations module records on a line, under the lock it took with `lockForAffectation`. */
 export interface JustificationUpdate {
@@ -72,16 +69,7 @@ export class BankOperationsService {
   ): Promise<{ rows: BankOperation[]; nextCursor: string | null }> {
     let before: { date: string; id: string } | undefined;
     if (page.cursor) {
-      const position = decodeCursor(page.cursor);
-      if (
-        !position ||
-        position.sort !== OPERATION_SORT ||
-        !isCalendarDate(position.value) ||
-        typeof position.id !== 'string' ||
-        !UUID.test(position.id)
-      ) {
-        throw invalidCursor();
-      }
+      const position = readCursor(page.cursor, { sort: OPERATION_SORT, value: 'date', id: 'uuid' });
       before = { date: position.value, id: position.id };
     }
     const { rows, hasMore } = await this.repository.findPageForOrganization(organizationId, filter, {

@@ -27,9 +27,6 @@ export const bankOperationHasAffectations = () =>
     'This line justifies receipts: delete its affectations first',
   );
 
-export const invalidCursor = () =>
-  new DomainError('unprocessable', 'INVALID_CURSOR', 'The cursor is invalid for this list');
-
 export const multipartRequired = () =>
   new DomainError(
     'unsupported_media_type',

@@ -25,13 +25,7 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
 import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
-import {
-  decodeCursor,
-  DEFAULT_PAGE_SIZE,
-  encodeCursor,
-  isCursorTimestamp,
-  type Page,
-} from '../../common/pagination/cursor.js';
+import { DEFAULT_PAGE_SIZE, encodeCursor, parseCursor, type Page } from '../../common/pagination/cursor.js';
 import { UUID } from '../../common/pagination/uuid.js';
 import {
   CreatePaymentRequestDto,
@@ -78,15 +72,10 @@ export class PaymentRequestsController {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     let cursor;
     if (query.cursor !== undefined) {
-      cursor = decodeCursor(query.cursor);
-      const valid =
-        cursor?.sort === SORT &&
-        isCursorTimestamp(cursor.value) &&
-        typeof cursor.id === 'string' &&
-        UUID.test(cursor.id);
-      if (!valid) throw invalidQuery('cursor', 'cursor is not one this list gave');
+      cursor = parseCursor(query.cursor, { sort: SORT, value: 'iso-ms', id: 'uuid' });
+      if (!cursor) throw invalidQuery('cursor', 'cursor is not one this list gave');
     }
-    const { rows, hasMore } = await this.requests.list(organizationId, query, limit, cursor ?? undefined);
+    const { rows, hasMore } = await this.requests.list(organizationId, query, limit, cursor);
     const last = rows.at(-1)?.request;
     return {
       data: rows.map(presentPaymentRequest),

@@ -242,11 +242,12 @@ export class PaymentRequestsService {
    */
   async attachInvoice(organizationId: string, id: string, uploadId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      // The upload is locked before the request, in the order this has always taken its locks.
-      const document = await this.uploads.attach(manager, organizationId, uploadId, id);
+      // The request's row first, then the upload: the order every write on a request takes (DELETE
+      // locks the request, then lets its document go). The other order deadlocked against a DELETE.
       const { request, charges } = await this.lock(manager, organizationId, id);
       const state = stateOf(request, charges);
       if (!canAttachDocument(state)) throw paymentRequestNotEditable(state.status);
+      const document = await this.uploads.attach(manager, organizationId, uploadId, id);
       const replaced = request.invoiceUploadId !== document.uploadId ? request.invoiceUploadId : null;
       request.invoiceUploadId = document.uploadId;
       request.invoiceKey = document.key;

@@ -1,10 +1,10 @@
 import { parseLocalDateTime } from '../../common/dates/zoned-date.js';
 import { parseAmount } from '../../common/money/money.js';
 import {
-  decodeCursor,
-  isCursorTimestamp,
+  parseCursor,
   parseLimit,
   type CursorPosition,
+  type CursorValueKind,
 } from '../../common/pagination/cursor.js';
 import { hasControlCharacters } from './receipt-input.js';
 import { RECEIPT_TYPES, type ReceiptType } from './receipt.entity.js';
@@ -17,6 +17,15 @@ export const RECEIPT_SORT_FIELDS = [
   'amount_with_vat',
 ] as const;
 export type ReceiptSortField = (typeof RECEIPT_SORT_FIELDS)[number];
+
+/** What each sort's cursor carries besides the id (an id sort's value is not read). */
+const CURSOR_VALUES: Record<ReceiptSortField, CursorValueKind> = {
+  id: 'ignored',
+  created_at: 'iso-ms',
+  operation_date: 'iso-ms',
+  amount: 'decimal',
+  amount_with_vat: 'decimal',
+};
 
 export interface ReceiptListQuery {
   type?: ReceiptType;
@@ -69,12 +78,11 @@ export function parseReceiptListQuery(
 
   const cursor = single('cursor');
   if (cursor !== undefined) {
-    const position = decodeCursor(cursor);
-    if (!position || position.sort !== sortRaw || !fitsSort(position, field)) {
-      errors.cursor = 'Le curseur est invalide pour ce tri';
-    } else {
-      query.cursor = position;
-    }
+    const position = RECEIPT_SORT_FIELDS.includes(field)
+      ? parseCursor(cursor, { sort: sortRaw, value: CURSOR_VALUES[field], id: 'int' })
+      : null;
+    if (!position) errors.cursor = 'Le curseur est invalide pour ce tri';
+    else query.cursor = position;
   }
 
   const type = single('type');
@@ -122,20 +130,4 @@ export function parseReceiptListQuery(
     else if (q) query.q = q;
   }
   return { query, errors };
-}
-
-/** A cursor is opaque to clients but not trusted: its values must have the types of its sort's columns. */
-function fitsSort(position: CursorPosition, field: ReceiptSortField): boolean {
-  const { id, value } = position;
-  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 2_147_483_647) return false;
-  switch (field) {
-    case 'id':
-      return true;
-    case 'created_at':
-    case 'operation_date':
-      return isCursorTimestamp(value);
-    case 'amount':
-    case 'amount_with_vat':
-      return typeof value === 'string' && /^\d{1,12}(\.\d{1,2})?$/.test(value);
-  }
 }

@@ -4,21 +4,26 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { LOGGER } from '../../common/logging/logger.js';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
-import { UUID } from '../../common/pagination/uuid.js';
+import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { DomainEvents, type DomainEvent } from '../../events/domain-events.js';
 import { JobQueue } from '../../jobs/job-queue.js';
 import { AddressNotAllowedError, WebhookAddressGuard } from './webhook-address-guard.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
-import { judgeAttempt, nextDelaySeconds, webhookBody } from './webhook-delivery-rules.js';
+import {
+  jitterSeconds,
+  judgeAttempt,
+  parseRetryAfter,
+  retryDelaySeconds,
+  webhookBody,
+} from './webhook-delivery-rules.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { PAYMENT_EVENT_TYPES, WEBHOOK_TEST_EVENT } from './webhook-event-types.js';
-import { sendWebhook } from './webhook-sender.js';
+import { sendWebhook, type SendOutcome } from './webhook-sender.js';
 import { signWebhook } from './webhook-signer.js';
 import { checkWebhookUrl } from './webhook-url.js';
-import { invalidCursor, webhookDeliveryNotFound, webhookNotFound } from './webhooks.errors.js';
+import { webhookDeliveryNotFound, webhookNotFound } from './webhooks.errors.js';
 
 export const DELIVER_JOB = 'webhooks.deliver';
 
@@ -30,7 +35,6 @@ declare module '../../jobs/job-queue.js' {
 }
 
 const DELIVERY_SORT = '-created_at';
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * Deliveries: a subscriber turns each event into one first attempt per endpoint that receives it, and
@@ -80,17 +84,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
         endpointId,
       });
     if (page.cursor) {
-      const position = decodeCursor(page.cursor);
-      if (
-        !position ||
-        position.sort !== DELIVERY_SORT ||
-        typeof position.value !== 'string' ||
-        !ISO_MS.test(position.value) ||
-        typeof position.id !== 'string' ||
-        !UUID.test(position.id)
-      ) {
-        throw invalidCursor();
-      }
+      const position = readCursor(page.cursor, { sort: DELIVERY_SORT, value: 'iso-ms', id: 'uuid' });
       qb.andWhere('(d.created_at, d.id) < (:createdAt, :id)', { createdAt: position.value, id: position.id });
     }
     const found = await qb
@@ -158,7 +152,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
             ? { webhookId: event.payload.webhookId, test: true }
             : event.payload,
       });
-      const firstDelay = this.config.webhooks.retryScheduleSeconds[0] ?? 0;
+      const firstDelay = jitterSeconds(this.config.webhooks.retryScheduleSeconds[0] ?? 0);
       for (const endpoint of endpoints) {
         const inserted: { id: string }[] = await manager.query(
           `INSERT INTO webhook_deliveries
@@ -205,12 +199,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
     if (!endpoint) return;
 
     const attemptedAt = new Date();
-    let outcome: {
-      statusCode: number | null;
-      responseBody: string | null;
-      error: string | null;
-      durationMs: number;
-    };
+    let outcome: SendOutcome;
     if (!endpoint.enabled && delivery.eventType !== WEBHOOK_TEST_EVENT && delivery.redeliveryOf === null) {
       outcome = { statusCode: null, responseBody: null, error: 'endpoint disabled', durationMs: 0 };
     } else {
@@ -222,7 +211,14 @@ export class WebhookDeliveriesService implements OnModuleInit {
       outcome.error === 'endpoint disabled'
         ? 'exhausted'
         : judgeAttempt(outcome.statusCode, delivery.attempt, schedule);
-    const delay = verdict === 'retry' ? nextDelaySeconds(delivery.attempt, schedule) : null;
+    // The schedule's next step, jittered, and never earlier than a 429/503 receiver's Retry-After.
+    const delay =
+      verdict === 'retry'
+        ? retryDelaySeconds(delivery.attempt, schedule, {
+            statusCode: outcome.statusCode,
+            retryAfterSeconds: parseRetryAfter(outcome.retryAfter, new Date()),
+          })
+        : null;
     const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay * 1000);
 
     await this.dataSource.transaction(async (manager) => {
@@ -267,7 +263,11 @@ export class WebhookDeliveriesService implements OnModuleInit {
     });
   }
 
-  private async send(endpoint: WebhookEndpoint, delivery: WebhookDelivery, attemptedAt: Date) {
+  private async send(
+    endpoint: WebhookEndpoint,
+    delivery: WebhookDelivery,
+    attemptedAt: Date,
+  ): Promise<SendOutcome> {
     const checked = checkWebhookUrl(endpoint.url);
     if (!checked.ok) {
       return {

@@ -23,6 +23,8 @@ export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
   unique: true,
   where: 'attempt = 1 AND redelivery_of IS NULL',
 })
+// The retention purge's way to the old finished attempts (WEBHOOK_DELIVERIES_RETENTION_DAYS).
+@Index('IDX_webhook_deliveries_finished_created', ['createdAt'], { where: "status <> 'pending'" })
 export class WebhookDelivery {
   @PrimaryGeneratedColumn('uuid')
   id: string;

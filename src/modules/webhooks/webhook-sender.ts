@@ -12,6 +12,8 @@ export interface SendOutcome {
   responseBody: string | null;
   error: string | null;
   durationMs: number;
+  /** The response's Retry-After header, as sent (a 429 or 503 receiver asking us to wait). */
+  retryAfter?: string | null;
 }
 
 /**
@@ -67,6 +69,7 @@ export function sendWebhook(request: {
             statusCode: res.statusCode ?? null,
             responseBody: Buffer.concat(chunks).toString('utf8'),
             error: null,
+            retryAfter: res.headers['retry-after'] ?? null,
           });
         res.on('end', done);
         res.on('error', done);

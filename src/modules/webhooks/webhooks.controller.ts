@@ -9,6 +9,8 @@ import {
   Patch,
   Post,
   Query,
+  Req,
+  UseInterceptors,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -22,7 +24,10 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
+import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
+import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
 import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
@@ -65,20 +70,26 @@ export class WebhooksController {
 
   @Post()
   @RequireScopes('webhooks:manage')
+  @UseInterceptors(IdempotencyInterceptor)
   @ApiOperation({
     summary: 'Create a webhook endpoint',
     description:
       'The response holds the signing `secret`, shown this once (and again only by rotate-secret). Every ' +
       'event is POSTed as `{id, type, timestamp, data}`, signed per Standard Webhooks (webhook-id, ' +
-      'webhook-timestamp, webhook-signature headers).',
+      'webhook-timestamp, webhook-signature headers). With an `Idempotency-Key`, a retry within 24 h ' +
+      'replays the first response as it was, secret included: a client that lost the answer gets the ' +
+      'endpoint and its secret, not a second endpoint.',
   })
   @ApiCreatedResponse({ type: WebhookWithSecretDto })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: URL_ERRORS })
   async create(
     @OrganizationId() organizationId: string,
     @Body() body: CreateWebhookDto,
+    @Req() req: Request,
   ): Promise<WebhookWithSecretDto> {
-    return presentWebhookWithSecret(await this.webhooks.create(organizationId, body));
+    return presentWebhookWithSecret(
+      await this.webhooks.create(organizationId, body, storeWithWrite(req, presentWebhookWithSecret)),
+    );
   }
 
   @Get()

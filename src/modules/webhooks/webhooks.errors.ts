@@ -32,6 +32,3 @@ export const webhookUrlUnresolvable = (host: string) =>
   new DomainError('unprocessable', 'WEBHOOK_URL_UNRESOLVABLE', 'The webhook URL host cannot be resolved', {
     host,
   });
-
-export const invalidCursor = () =>
-  new DomainError('unprocessable', 'INVALID_CURSOR', 'The cursor is invalid for this list');

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WebhookAddressGuard } from './webhook-address-guard.js';
+import { WebhookDeliveriesPurger } from './webhook-deliveries-purger.js';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
@@ -11,6 +12,12 @@ import { WebhooksService } from './webhooks.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery])],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhooksRepository, WebhookDeliveriesService, WebhookAddressGuard],
+  providers: [
+    WebhooksService,
+    WebhooksRepository,
+    WebhookDeliveriesService,
+    WebhookDeliveriesPurger,
+    WebhookAddressGuard,
+  ],
 })
 export class WebhooksModule {}

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../../common/pagination/cursor.js';
-import { UUID } from '../../common/pagination/uuid.js';
+import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
+import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import { DomainEvents } from '../../events/domain-events.js';
 import { AddressNotAllowedError, WebhookAddressGuard } from './webhook-address-guard.js';
 import type { WebhookEndpoint } from './webhook-endpoint.entity.js';
@@ -10,7 +10,6 @@ import { WEBHOOK_TEST_EVENT } from './webhook-event-types.js';
 import { generateWebhookSecret } from './webhook-signer.js';
 import { checkWebhookUrl } from './webhook-url.js';
 import {
-  invalidCursor,
   webhookNotFound,
   webhookUrlInvalid,
   webhookUrlNotPublic,
@@ -26,7 +25,6 @@ declare module '../../events/domain-events.js' {
 }
 
 const ENDPOINT_SORT = 'created_at';
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export interface WebhookInput {
   url: string;
@@ -44,16 +42,29 @@ export class WebhooksService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async create(organizationId: string, input: WebhookInput): Promise<WebhookEndpoint> {
+  /**
+   * `withinWrite` runs in the INSERT's transaction: an Idempotency-Key's response is committed with the
+   * endpoint, or neither is.
+   */
+  async create(
+    organizationId: string,
+    input: WebhookInput,
+    withinWrite?: WithinWrite<WebhookEndpoint>,
+  ): Promise<WebhookEndpoint> {
     await this.checkUrl(input.url);
-    return this.repository.insert({
-      organizationId,
-      url: input.url,
-      events: unique(input.events ?? []),
-      description: input.description || null,
-      enabled: input.enabled ?? true,
-      secret: generateWebhookSecret(),
-    });
+    return writeWithin(this.dataSource, withinWrite, (manager) =>
+      this.repository.insert(
+        {
+          organizationId,
+          url: input.url,
+          events: unique(input.events ?? []),
+          description: input.description || null,
+          enabled: input.enabled ?? true,
+          secret: generateWebhookSecret(),
+        },
+        manager,
+      ),
+    );
   }
 
   async get(organizationId: string, id: string): Promise<WebhookEndpoint> {
@@ -101,17 +112,7 @@ export class WebhooksService {
   ): Promise<{ rows: WebhookEndpoint[]; nextCursor: string | null }> {
     let after: { createdAt: string; id: string } | undefined;
     if (page.cursor) {
-      const position = decodeCursor(page.cursor);
-      if (
-        !position ||
-        position.sort !== ENDPOINT_SORT ||
-        typeof position.value !== 'string' ||
-        !ISO_MS.test(position.value) ||
-        typeof position.id !== 'string' ||
-        !UUID.test(position.id)
-      ) {
-        throw invalidCursor();
-      }
+      const position = readCursor(page.cursor, { sort: ENDPOINT_SORT, value: 'iso-ms', id: 'uuid' });
       after = { createdAt: position.value, id: position.id };
     }
     const { rows, hasMore } = await this.repository.findPageForOrganization(organizationId, {
