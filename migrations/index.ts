@@ -10,6 +10,7 @@ import { PaymentRequestStatusesAndUploadHolder1795770996897 } from './1795770996
 import { DomainEvents1795772325142 } from './1795772325142-DomainEvents.js';
 import { Charges1795773296262 } from './1795773296262-Charges.js';
 import { Webhooks1795773550609 } from './1795773550609-Webhooks.js';
+import { RateQuotes1795777101141 } from './1795777101141-RateQuotes.js';
 import { RetentionIndexes1795777459608 } from './1795777459608-RetentionIndexes.js';
 
 export const MIGRATIONS = [
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   DomainEvents1795772325142,
   Charges1795773296262,
   Webhooks1795773550609,
+  RateQuotes1795777101141,
   RetentionIndexes1795777459608,
 ];

@@ -12,6 +12,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { BankModule } from './modules/bank/bank.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PaymentRequestsModule } from './modules/payment-requests/payment-requests.module.js';
+import { RatesModule } from './modules/rates/rates.module.js';
 import { ReceiptsModule } from './modules/receipts/receipts.module.js';
 import { UploadsModule } from './modules/uploads/uploads.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
@@ -51,6 +52,7 @@ export class AppModule {
         BankModule,
         AffectationsModule,
         WebhooksModule,
+        RatesModule,
         HealthModule,
       ],
       providers: [IdempotencyPurger],

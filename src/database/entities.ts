@@ -5,6 +5,7 @@ import { ApiKey } from '../modules/auth/api-key.entity.js';
 import { Organization } from '../modules/auth/organization.entity.js';
 import { Charge } from '../modules/payment-requests/charge.entity.js';
 import { PaymentRequest } from '../modules/payment-requests/payment-request.entity.js';
+import { RateQuoteRow } from '../modules/rates/rate-quote.entity.js';
 import { BankAccount } from '../modules/bank/bank-account.entity.js';
 import { BankOperation } from '../modules/bank/bank-operation.entity.js';
 import { Receipt } from '../modules/receipts/receipt.entity.js';
@@ -31,4 +32,5 @@ export const ENTITIES = [
   Affectation,
   WebhookEndpoint,
   WebhookDelivery,
+  RateQuoteRow,
 ];
