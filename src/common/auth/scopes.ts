@@ -5,6 +5,8 @@ export const SCOPES = [
   'bank:write',
   'payment-requests:read',
   'payment-requests:write',
+  'checkout:read',
+  'checkout:write',
   'webhooks:manage',
   'admin',
 ] as const;
@@ -17,6 +19,8 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'bank:write': 'Import statements, manage bank operations and affectations',
   'payment-requests:read': 'Read payment requests and invoice uploads',
   'payment-requests:write': 'Allows creating a new payment request.',
+  'checkout:read': 'Read Bitcoin checkout stores and their invoices',
+  'checkout:write': 'Manage Bitcoin checkout stores and create their invoices',
   'webhooks:manage': 'Manage webhook endpoints and deliveries',
   admin: "Manage the organization's API keys",
 };
