@@ -13,6 +13,7 @@ import { CheckoutModule } from './modules/checkout/checkout.module.js';
 import { BankModule } from './modules/bank/bank.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PaymentRequestsModule } from './modules/payment-requests/payment-requests.module.js';
+import { RatesModule } from './modules/rates/rates.module.js';
 import { ReceiptsModule } from './modules/receipts/receipts.module.js';
 import { UploadsModule } from './modules/uploads/uploads.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         BankModule,
         AffectationsModule,
         WebhooksModule,
+        RatesModule,
         CheckoutModule,
         HealthModule,
       ],

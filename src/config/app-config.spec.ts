@@ -62,6 +62,13 @@ describe('loadConfig', () => {
           retryScheduleSeconds: [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
           timeoutSeconds: 15,
         },
+        rates: {
+          sources: ['kraken'],
+          fixed: [],
+          krakenUrl: 'https://api.kraken.com',
+          timeoutSeconds: 5,
+          cacheSeconds: 60,
+        },
         adminApiKey: undefined,
         urlSigningSecret: undefined,
         signedUrlTtlSeconds: 300,
@@ -156,6 +163,72 @@ describe('loadConfig', () => {
         jwksUri: undefined,
         organizationClaim: 'org_id',
       });
+    });
+  });
+
+  describe('rates', () => {
+    it('reads FIXED_RATES as "1 BASE = rate QUOTE" and then uses the table by default', () => {
+      const { rates } = loadConfig({ FIXED_RATES: ' BTC_EUR=21885.605 , EUR_USD=1.18' });
+      expect(rates.sources).toEqual(['fixed']);
+      expect(rates.fixed).toEqual([
+        { base: 'BTC', quote: 'EUR', rate: '21885.605' },
+        { base: 'EUR', quote: 'USD', rate: '1.18' },
+      ]);
+    });
+
+    it('takes the sources in the order given, Kraken at KRAKEN_URL', () => {
+      const { rates } = loadConfig({
+        RATE_SOURCES: 'kraken, fixed',
+        FIXED_RATES: 'EUR_BTC=0.000045692133693556',
+        KRAKEN_URL: 'http://127.0.0.1:9999',
+        RATE_TIMEOUT_SECONDS: '2',
+        RATE_CACHE_SECONDS: '0',
+      });
+      expect(rates).toEqual({
+        sources: ['kraken', 'fixed'],
+        fixed: [{ base: 'EUR', quote: 'BTC', rate: '0.000045692133693556' }],
+        krakenUrl: 'http://127.0.0.1:9999',
+        timeoutSeconds: 2,
+        cacheSeconds: 0,
+      });
+    });
+
+    it('never points a test run at the real Kraken', () => {
+      expect(loadConfig({ NODE_ENV: 'test' }).rates.krakenUrl).toBeUndefined();
+      expect(loadConfig({ NODE_ENV: 'test', KRAKEN_URL: 'http://127.0.0.1:1' }).rates.krakenUrl).toBe(
+        'http://127.0.0.1:1',
+      );
+    });
+
+    it('refuses a bad FIXED_RATES entry with one line naming it', () => {
+      const cases: Array<[string, string]> = [
+        ['BTC_EUR=21885.605,EUR-USD=1.18', 'entry "EUR-USD=1.18" is not CODE_CODE=decimal'],
+        ['BTC_EUR=-5', 'entry "BTC_EUR=-5" is not CODE_CODE=decimal'],
+        ['BTC_EUR=1e5', 'entry "BTC_EUR=1e5" is not CODE_CODE=decimal'],
+        ['BTC_EUR=', 'entry "BTC_EUR=" is not CODE_CODE=decimal'],
+        ['BTC_EUR=0.00', 'entry "BTC_EUR=0.00" has a rate of zero'],
+        ['BTC_XYZ=3', 'entry "BTC_XYZ=3" names a code that is neither an ISO 4217 currency nor BTC'],
+        ['EUR_EUR=1', 'entry "EUR_EUR=1" prices a currency in itself'],
+        ['BTC_EUR=1,EUR_BTC=1', 'entry "EUR_BTC=1" prices a pair already given'],
+      ];
+      for (const [value, message] of cases) {
+        const problems = problemsOf({ FIXED_RATES: value });
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toContain(`FIXED_RATES ${message}`);
+        expect(problems[0]).not.toContain('\n');
+      }
+    });
+
+    it('refuses unknown or repeated sources, and fixed without a table', () => {
+      expect(problemsOf({ RATE_SOURCES: 'kraken,coingecko' })[0]).toMatch(
+        /^RATE_SOURCES must list rate sources/,
+      );
+      expect(problemsOf({ RATE_SOURCES: 'kraken,kraken' })[0]).toMatch(/^RATE_SOURCES/);
+      expect(problemsOf({ RATE_SOURCES: 'fixed' })).toEqual([
+        'RATE_SOURCES lists fixed but FIXED_RATES is empty (e.g. FIXED_RATES=BTC_EUR=60000,EUR_USD=1.08)',
+      ]);
+      expect(problemsOf({ RATE_CACHE_SECONDS: '3601' })[0]).toMatch(/^RATE_CACHE_SECONDS/);
+      expect(problemsOf({ KRAKEN_URL: 'ftp://kraken' })[0]).toMatch(/^KRAKEN_URL/);
     });
   });
 

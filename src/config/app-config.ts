@@ -1,7 +1,18 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { isCurrencyCode } from '../common/money/currency.js';
 
 export type StorageDriverName = 'local' | 's3';
+
+export const RATE_SOURCE_NAMES = ['fixed', 'kraken'] as const;
+export type RateSourceName = (typeof RATE_SOURCE_NAMES)[number];
+
+/** One entry of FIXED_RATES: 1 `base` = `rate` `quote`, `rate` a positive decimal string as written. */
+export interface FixedRate {
+  base: string;
+  quote: string;
+  rate: string;
+}
 
 /** The whole environment, validated once at boot. Nothing else reads `process.env`. */
 export interface AppConfig {
@@ -68,6 +79,17 @@ export interface AppConfig {
     retryScheduleSeconds: number[];
     /** A receiver that has not answered within this time fails the attempt. */
     timeoutSeconds: number;
+  };
+  rates: {
+    /** Asked in this order; the first that prices a pair wins. */
+    sources: RateSourceName[];
+    fixed: FixedRate[];
+    /** Kraken's API root. Unset only under NODE_ENV=test without KRAKEN_URL: tests never call the real one. */
+    krakenUrl: string | undefined;
+    /** A source that has not answered within this time has failed. */
+    timeoutSeconds: number;
+    /** A quote from a network source is reused, by every replica, for this long, and never after. */
+    cacheSeconds: number;
   };
   adminApiKey: string | undefined;
   /** HMAC secret of signed URLs; unset: generated once and kept in the database. */
@@ -150,6 +172,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     timeoutSeconds: read.integer('WEBHOOK_TIMEOUT_SECONDS', 15, 1, 30),
   };
+  const fixedRates = read.fixedRates('FIXED_RATES');
+  const rates = {
+    // Unset: the fixed table when there is one (offline development, tests), else Kraken.
+    sources: read.rateSources('RATE_SOURCES', fixedRates.length > 0 ? ['fixed'] : ['kraken']),
+    fixed: fixedRates,
+    krakenUrl: read.optionalUrl('KRAKEN_URL') ?? (nodeEnv === 'test' ? undefined : 'https://api.kraken.com'),
+    timeoutSeconds: read.integer('RATE_TIMEOUT_SECONDS', 5, 1, 30),
+    cacheSeconds: read.integer('RATE_CACHE_SECONDS', 60, 0, 3600),
+  };
+  if (rates.sources.includes('fixed') && fixedRates.length === 0) {
+    problems.push(
+      'RATE_SOURCES lists fixed but FIXED_RATES is empty (e.g. FIXED_RATES=BTC_EUR=60000,EUR_USD=1.08)',
+    );
+  }
   const adminApiKey = read.optionalSecret('ADMIN_API_KEY', 32);
   const urlSigningSecret = read.optionalSecret('URL_SIGNING_SECRET', 32);
   const signedUrlTtlSeconds = read.integer('SIGNED_URL_TTL_SECONDS', 300, 10, 7 * 24 * 3600);
@@ -191,6 +227,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobs,
     idempotency,
     webhooks,
+    rates,
     adminApiKey,
     urlSigningSecret,
     signedUrlTtlSeconds,
@@ -359,6 +396,49 @@ class EnvReader {
       );
     }
     return entries.map(Number);
+  }
+
+  /** Comma-separated source names, each once, at least one. */
+  rateSources(name: string, fallback: RateSourceName[]): RateSourceName[] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const entries = value.split(',').map((e) => e.trim().toLowerCase());
+    const bad = entries.filter((e) => !(RATE_SOURCE_NAMES as readonly string[]).includes(e));
+    if (bad.length > 0 || new Set(entries).size !== entries.length) {
+      return this.fail(
+        name,
+        `must list rate sources among ${RATE_SOURCE_NAMES.join(', ')}, each once, in fallback order, got "${value}"`,
+        fallback,
+      );
+    }
+    return entries as RateSourceName[];
+  }
+
+  /** `BTC_EUR=60000.5,EUR_USD=1.08`: "1 BTC = 60000.5 EUR", "1 EUR = 1.08 USD". */
+  fixedRates(name: string): FixedRate[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const rates: FixedRate[] = [];
+    const seen = new Set<string>();
+    for (const entry of value.split(',').map((e) => e.trim())) {
+      const match = /^([A-Z]{3})_([A-Z]{3})=(\d{1,20}(?:\.\d{1,30})?)$/.exec(entry);
+      const problem = !match
+        ? 'is not CODE_CODE=decimal (e.g. BTC_EUR=60000.5)'
+        : !isCurrencyCode(match[1]) || !isCurrencyCode(match[2])
+          ? 'names a code that is neither an ISO 4217 currency nor BTC'
+          : match[1] === match[2]
+            ? 'prices a currency in itself'
+            : !/[1-9]/.test(match[3])
+              ? 'has a rate of zero'
+              : seen.has(`${match[1]}_${match[2]}`) || seen.has(`${match[2]}_${match[1]}`)
+                ? 'prices a pair already given (give each pair once, one way)'
+                : undefined;
+      if (problem) return this.fail(name, `entry "${entry}" ${problem}`, []);
+      const [, base, quote, rate] = match!;
+      seen.add(`${base}_${quote}`);
+      rates.push({ base, quote, rate });
+    }
+    return rates;
   }
 
   originList(name: string): string[] {

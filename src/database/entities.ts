@@ -7,6 +7,7 @@ import { CheckoutInvoice } from '../modules/checkout/checkout-invoice.entity.js'
 import { CheckoutStore } from '../modules/checkout/checkout-store.entity.js';
 import { Charge } from '../modules/payment-requests/charge.entity.js';
 import { PaymentRequest } from '../modules/payment-requests/payment-request.entity.js';
+import { RateQuoteRow } from '../modules/rates/rate-quote.entity.js';
 import { BankAccount } from '../modules/bank/bank-account.entity.js';
 import { BankOperation } from '../modules/bank/bank-operation.entity.js';
 import { Receipt } from '../modules/receipts/receipt.entity.js';
@@ -33,6 +34,7 @@ export const ENTITIES = [
   Affectation,
   WebhookEndpoint,
   WebhookDelivery,
+  RateQuoteRow,
   CheckoutStore,
   CheckoutInvoice,
 ];
