@@ -26,6 +26,9 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   Webhooks:
     'Endpoints that receive the payment events, signed per Standard Webhooks, retried on a schedule, with ' +
     'a log of every delivery attempt.',
+  Checkout:
+    'Bitcoin checkout (seed 003): stores on an extended public key, and invoices priced from the rate ' +
+    "sources, each paid to the next address of the store's key. `Authorization: Token <key>` or Bearer.",
   Health: 'Liveness and readiness, without credentials.',
 };
 
