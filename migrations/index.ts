@@ -11,7 +11,10 @@ import { DomainEvents1795772325142 } from './1795772325142-DomainEvents.js';
 import { Charges1795773296262 } from './1795773296262-Charges.js';
 import { Webhooks1795773550609 } from './1795773550609-Webhooks.js';
 import { RateQuotes1795777101141 } from './1795777101141-RateQuotes.js';
+import { CheckoutStores1795777225838 } from './1795777225838-CheckoutStores.js';
+import { CheckoutScopesForOrganizationAdmins1795777225839 } from './1795777225839-CheckoutScopesForOrganizationAdmins.js';
 import { RetentionIndexes1795777459608 } from './1795777459608-RetentionIndexes.js';
+import { PaymentRequestOrigin1795778850103 } from './1795778850103-PaymentRequestOrigin.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -26,5 +29,8 @@ export const MIGRATIONS = [
   Charges1795773296262,
   Webhooks1795773550609,
   RateQuotes1795777101141,
+  CheckoutStores1795777225838,
+  CheckoutScopesForOrganizationAdmins1795777225839,
   RetentionIndexes1795777459608,
+  PaymentRequestOrigin1795778850103,
 ];

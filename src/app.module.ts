@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions, runMigrations } from './database/data-source.js';
 import { AffectationsModule } from './modules/affectations/affectations.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { CheckoutModule } from './modules/checkout/checkout.module.js';
 import { BankModule } from './modules/bank/bank.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { PaymentRequestsModule } from './modules/payment-requests/payment-requests.module.js';
@@ -53,6 +54,7 @@ export class AppModule {
         AffectationsModule,
         WebhooksModule,
         RatesModule,
+        CheckoutModule,
         HealthModule,
       ],
       providers: [IdempotencyPurger],

@@ -3,6 +3,8 @@ import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity.js'
 import { Affectation } from '../modules/affectations/affectation.entity.js';
 import { ApiKey } from '../modules/auth/api-key.entity.js';
 import { Organization } from '../modules/auth/organization.entity.js';
+import { CheckoutInvoice } from '../modules/checkout/checkout-invoice.entity.js';
+import { CheckoutStore } from '../modules/checkout/checkout-store.entity.js';
 import { Charge } from '../modules/payment-requests/charge.entity.js';
 import { PaymentRequest } from '../modules/payment-requests/payment-request.entity.js';
 import { RateQuoteRow } from '../modules/rates/rate-quote.entity.js';
@@ -33,4 +35,6 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookDelivery,
   RateQuoteRow,
+  CheckoutStore,
+  CheckoutInvoice,
 ];

@@ -98,6 +98,8 @@ const ODD_HEADERS: Record<string, string>[] = [
 
 /** Loopback (allowed for this app), on the discard port nothing listens on here: deliveries fail fast. */
 const WEBHOOK_URL = 'http://127.0.0.1:9/hooks';
+const CHECKOUT_KEY =
+  'upub5EFU65HtV5TeiSHmZZm7FUffBGy8UKeqp7vw43jYbvZPpoVsgU93oac7Wk3u6moKegAEWtGNF8DehrnHtv21XXEMYRUocHqguyjknFHYfgY';
 
 /** Values put in place of one field of an otherwise valid JSON body, as raw JSON text. */
 const ODD_VALUES = [
@@ -160,7 +162,12 @@ describe('fuzz: no input answers 5xx', () => {
 
   beforeAll(async () => {
     // Webhook URLs point at a closed loopback port: nothing is sent beyond this machine.
-    t = await createTestApp({ AUTH_FAILURE_LIMIT: '100000', WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8' });
+    t = await createTestApp({
+      AUTH_FAILURE_LIMIT: '100000',
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
+      RATE_SOURCES: 'fixed',
+      FIXED_RATES: 'BTC_EUR=21885.605,EUR_USD=1.18',
+    });
     org = await createOrganization(t);
     const spec = (await t.http().get('/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, OpenApiOperation>>;
@@ -248,6 +255,19 @@ describe('fuzz: no input answers 5xx', () => {
       .set(auth)
       .send({ name: 'to revoke', scopes: ['receipts:read'] })
       .expect(201);
+    // The BIP49 testnet account: the fuzz's own valid store body takes the schema's example key (a zpub).
+    const store = await t
+      .http()
+      .post('/api/v1/checkout/stores')
+      .set(auth)
+      .send({ name: 'Fuzz', currency: 'EUR', derivationScheme: CHECKOUT_KEY })
+      .expect(201);
+    const checkoutInvoice = await t
+      .http()
+      .post(`/api/v1/checkout/stores/${store.body.id}/invoices`)
+      .set(auth)
+      .send({ amount: '10.00' })
+      .expect(201);
     const webhook = await t.http().post('/api/v1/webhooks').set(auth).send({ url: WEBHOOK_URL }).expect(201);
     await t.http().post(`/api/v1/webhooks/${webhook.body.id}/test`).set(auth).expect(202);
     await drainJobs(t);
@@ -269,6 +289,8 @@ describe('fuzz: no input answers 5xx', () => {
       charge: charge.body.charges[0].id,
       upload: upload.body.uploadId,
       apiKey: apiKey.body.id,
+      store: store.body.id,
+      checkoutInvoice: checkoutInvoice.body.id,
       sha256: createHash('sha256').update(PDF).digest('hex'),
     };
   }
@@ -295,7 +317,10 @@ describe('fuzz: no input answers 5xx', () => {
       affectations: 'affectation',
       webhooks: 'webhook',
       deliveries: 'delivery',
+      stores: 'store',
     };
+    // Seed 003's invoices live under their store.
+    if (op.path.startsWith('/api/v1/checkout/') && param === 'invoiceId') return ids.checkoutInvoice;
     const fixture = byName[param] ?? byCollection[before];
     if (!fixture) throw new Error(`No fixture for {${param}} in ${op.path}: add one to validId`);
     return ids[fixture];
@@ -329,6 +354,7 @@ describe('fuzz: no input answers 5xx', () => {
       sha256: ids.sha256,
       // The schema's example is a public host: resolving it would leave this machine.
       url: WEBHOOK_URL,
+      callbackUrl: WEBHOOK_URL,
     };
     if (fixture[name]) return name === 'receiptId' ? Number(fixture[name]) : fixture[name];
     // Optional links to rows of their own (an upload to attach): left out of the valid body.

@@ -19,5 +19,6 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookDeliveriesPurger,
     WebhookAddressGuard,
   ],
+  exports: [WebhooksService],
 })
 export class WebhooksModule {}

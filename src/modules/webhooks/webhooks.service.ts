@@ -129,8 +129,11 @@ export class WebhooksService {
     };
   }
 
-  /** The URL's shape, then every address its host resolves to (checked again at each delivery). */
-  private async checkUrl(raw: string): Promise<void> {
+  /**
+   * The URL's shape, then every address its host resolves to (checked again at each delivery). Also
+   * judges other modules' callback URLs (checkout stores), which are delivered the same way.
+   */
+  async checkUrl(raw: string): Promise<void> {
     const checked = checkWebhookUrl(raw);
     if (!checked.ok) throw webhookUrlInvalid(checked.problem);
     try {
