@@ -69,6 +69,15 @@ export interface AppConfig {
     /** A receiver that has not answered within this time fails the attempt. */
     timeoutSeconds: number;
   };
+  chain: {
+    /**
+     * Esplora-compatible REST APIs (Blockstream's esplora, mempool.space's /api), by network: where the
+     * chain watcher reads the checkout addresses' transactions and the tip height.
+     */
+    esploraUrls: { mainnet: string; testnet: string };
+    /** How often the chain watcher looks at the open invoices' addresses. */
+    pollSeconds: number;
+  };
   adminApiKey: string | undefined;
   /** HMAC secret of signed URLs; unset: generated once and kept in the database. */
   urlSigningSecret: string | undefined;
@@ -150,6 +159,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     timeoutSeconds: read.integer('WEBHOOK_TIMEOUT_SECONDS', 15, 1, 30),
   };
+  const chain = {
+    esploraUrls: {
+      mainnet: read.url('ESPLORA_URL_MAINNET', 'https://blockstream.info/api').replace(/\/+$/, ''),
+      testnet: read.url('ESPLORA_URL_TESTNET', 'https://blockstream.info/testnet/api').replace(/\/+$/, ''),
+    },
+    pollSeconds: read.integer('CHAIN_POLL_SECONDS', 30, 1, 3600),
+  };
   const adminApiKey = read.optionalSecret('ADMIN_API_KEY', 32);
   const urlSigningSecret = read.optionalSecret('URL_SIGNING_SECRET', 32);
   const signedUrlTtlSeconds = read.integer('SIGNED_URL_TTL_SECONDS', 300, 10, 7 * 24 * 3600);
@@ -191,6 +207,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobs,
     idempotency,
     webhooks,
+    chain,
     adminApiKey,
     urlSigningSecret,
     signedUrlTtlSeconds,
