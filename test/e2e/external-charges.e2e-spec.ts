@@ -2,9 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../src/common/errors/domain-error.js';
 import {
+  outputReference,
+  outputsPaying,
+  vanishedOutputs,
+} from '../../src/modules/checkout/chain/chain-outputs.js';
+import { EsploraClient } from '../../src/modules/checkout/chain/esplora-client.js';
+import { evaluateCheckout, isSettledPayment } from '../../src/modules/checkout/chain/invoice-evaluation.js';
+import {
+  bitcoinChargeAmount,
+  satsDue,
+  satsToBtc,
+} from '../../src/modules/checkout/chain/settlement-amounts.js';
+import {
   PaymentRequestsService,
   type ExternalChargeInput,
 } from '../../src/modules/payment-requests/payment-requests.service.js';
+import { FakeEsplora } from '../support/fake-esplora.js';
 import { createOrganization, createTestApp, type TestApp, type TestOrganization } from '../test-app.js';
 
 /**
@@ -386,5 +399,92 @@ describe('charges recorded by a payment method (pending, settled, voided)', () =
       code: 'CHARGE_NOT_FOUND',
     });
     expect((await canonical(id)).charges).toEqual([]);
+  });
+
+  it('fits the chain pieces together: two halves seen on a fake Esplora pay exactly 1001.54 EUR, a replaced one is voided', async () => {
+    // What the watcher job will do, by hand: seed 003's example amount and rate.
+    const esplora = await FakeEsplora.start();
+    try {
+      const chain = new EsploraClient({ baseUrl: esplora.url });
+      const address = 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu';
+      const id = await request('1001.54');
+      const dueSats = satsDue('1001.54', 'EUR', '0.000045692133693556');
+      const half = dueSats / 3n;
+      const replaced = esplora.pay(address, half, { rbf: true });
+      const observe = async () => {
+        const history = await chain.addressTxs(address);
+        const outputs = outputsPaying(address, history.txs, await chain.tipHeight());
+        for (const output of outputs) {
+          const settled = isSettledPayment(output, 1);
+          const key = { chargeType: 'bitcoin' as const, reference: outputReference(output) };
+          const recorded = await service.recordExternalCharge(org.id, id, {
+            ...key,
+            amount: bitcoinChargeAmount(dueSats, output.sats),
+            settled,
+            confirmations: output.confirmations,
+            originalAmount: satsToBtc(output.sats),
+            originalCurrency: 'BTC',
+          });
+          if (!recorded.changed)
+            await service.updateExternalCharge(org.id, id, key, {
+              confirmations: output.confirmations,
+              settle: settled,
+            });
+        }
+        const seen = (await canonical(id)).charges
+          .filter((c: { state: string }) => c.state !== 'voided')
+          .map((c: { reference: string; confirmations: number }) => {
+            const [txid, vout] = c.reference.split(':');
+            return { txid, vout: Number(vout), confirmations: c.confirmations };
+          });
+        for (const gone of vanishedOutputs(seen, outputs, history.mempoolComplete))
+          await service.voidExternalCharge(org.id, id, {
+            chargeType: 'bitcoin',
+            reference: outputReference(gone),
+          });
+        return outputs;
+      };
+
+      await observe();
+      expect(await canonical(id)).toMatchObject({ status: 'unpaid', amountPending: '333.84' });
+      // Replaced by fee, paying elsewhere: voided.
+      esplora.replace(replaced.txid, [{ address: 'bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g', sats: half }]);
+      await observe();
+      expect(await canonical(id)).toMatchObject({ status: 'unpaid', amountPending: '0.00' });
+
+      esplora.pay(address, dueSats / 2n);
+      esplora.pay(address, dueSats - dueSats / 2n);
+      await observe();
+      expect(await canonical(id)).toMatchObject({ amountPaid: '0.00', amountPending: '1001.54' });
+      esplora.mine();
+      const outputs = await observe();
+      const pr = await canonical(id);
+      expect(pr).toMatchObject({
+        status: 'paid',
+        amountPaid: '1001.54',
+        amountDue: '0.00',
+        amountPending: '0.00',
+      });
+      expect(pr.charges.map((c: { amount: string; state: string }) => [c.amount, c.state])).toEqual([
+        ['333.84', 'voided'],
+        ['500.77', 'settled'],
+        ['500.77', 'settled'],
+      ]);
+      expect(await invoice(id)).toMatchObject({ status: 20, total: '1001.54' });
+      const evaluation = evaluateCheckout(
+        {
+          dueSats,
+          tolerancePercent: 0,
+          confirmations: 1,
+          expiresAt: new Date(Date.now() + 60_000),
+          monitoringUntil: new Date(Date.now() + 120_000),
+        },
+        outputs.map((o) => ({ ...o, seenAt: new Date() })),
+        new Date(),
+      );
+      expect(evaluation).toMatchObject({ seedStatus: 'PAID', state: 'settled', amountDueSats: 0n });
+    } finally {
+      await esplora.stop();
+    }
   });
 });
