@@ -1,10 +1,10 @@
 import { formatMoney } from '../../common/money/money.js';
 import type { ChargeDto, PaymentRequestDto } from './dto/payment-request.dto.js';
 import type { Charge } from './charge.entity.js';
-import { paymentState } from './payment-request-status.js';
+import { chargeState, paymentState } from './payment-request-status.js';
 import type { PaymentRequest } from './payment-request.entity.js';
 
-/** A request with its standing charges: what both its views are made of. */
+/** A request with its charges (voided ones included): what both its views are made of. */
 export interface PaymentRequestWithCharges {
   request: PaymentRequest;
   charges: Charge[];
@@ -29,6 +29,7 @@ export function presentPaymentRequest({ request: p, charges }: PaymentRequestWit
     origin: p.origin,
     amountPaid: state.amountPaid,
     amountDue: state.amountDue,
+    amountPending: state.amountPending,
     charges: charges.map((c) => presentCharge(c, p.currency)),
     invoice:
       p.invoiceUploadId && p.invoiceFileName && p.invoiceMimeType && p.invoiceAttachedAt
@@ -57,6 +58,13 @@ export function presentCharge(c: Charge, currency: string): ChargeDto {
     note: c.note,
     chargeType: c.chargeType,
     createdAt: c.createdAt.toISOString(),
+    state: chargeState(c),
+    settledAt: c.settledAt?.toISOString() ?? null,
+    voidedAt: c.voidedAt?.toISOString() ?? null,
+    confirmations: c.confirmations,
+    originalAmount:
+      c.originalAmount === null ? null : shownAmount(c.originalAmount, c.originalCurrency ?? ''),
+    originalCurrency: c.originalCurrency,
   };
 }
 
