@@ -55,13 +55,20 @@ export class WebhookDeliveriesService implements OnModuleInit {
       // subscription simply gets none.
       types: [...PAYMENT_EVENT_TYPES, WEBHOOK_TEST_EVENT],
       handle: (event) => this.fanOut(event),
+      // One short transaction: a fan-out its instance died running is taken up again within a minute
+      // (the 15 min default would hold the event's deliveries that long), and soon after a failure.
+      timeoutSeconds: 30,
+      retry: { delaysSeconds: [2, 30, 300] },
+      concurrency: 4,
     });
     this.jobs.define(DELIVER_JOB, {
       handle: ({ deliveryId }) => this.attempt(deliveryId),
-      // The schedule is ours (a row per attempt); pg-boss only re-runs an attempt lost to a crash.
-      retry: { delaysSeconds: [30, 300] },
-      timeoutSeconds: this.config.webhooks.timeoutSeconds + 60,
-      concurrency: 5,
+      // The schedule is ours (a row per attempt); pg-boss only re-runs an attempt lost to a crash (after
+      // its timeout: the request's own, and a margin for the two short transactions around it) or one
+      // whose outcome could not be recorded.
+      retry: { delaysSeconds: [2, 30, 300] },
+      timeoutSeconds: this.config.webhooks.timeoutSeconds + 15,
+      concurrency: 10,
     });
   }
 
