@@ -201,14 +201,13 @@ export class WebhookDeliveriesService implements OnModuleInit {
 
   /** Runs one attempt and records it; a failure with attempts left schedules the next. */
   private async attempt(deliveryId: string): Promise<void> {
+    // With its endpoint, in one round trip (each counts: deliveries/s is bound by them).
     const delivery = await this.dataSource
       .getRepository(WebhookDelivery)
-      .findOne({ where: { id: deliveryId } });
+      .findOne({ where: { id: deliveryId }, relations: { endpoint: true } });
     // Gone with its endpoint, or already recorded by a run a crash interrupted after it wrote.
     if (!delivery || delivery.status !== 'pending') return;
-    const endpoint = await this.dataSource
-      .getRepository(WebhookEndpoint)
-      .findOne({ where: { id: delivery.endpointId } });
+    const endpoint = delivery.endpoint;
     if (!endpoint) return;
 
     const attemptedAt = new Date();
@@ -232,20 +231,25 @@ export class WebhookDeliveriesService implements OnModuleInit {
     const delay = verdict === 'retry' ? nextDelaySeconds(delivery.attempt, schedule) : null;
     const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay * 1000);
 
+    const record = {
+      status: verdict === 'succeeded' ? ('succeeded' as const) : ('failed' as const),
+      responseStatus: outcome.statusCode,
+      responseBody: outcome.responseBody,
+      error: outcome.error,
+      durationMs: outcome.durationMs,
+      attemptedAt,
+      nextAttemptAt,
+    };
+    if (verdict === 'succeeded' || verdict === 'exhausted') {
+      // Nothing follows: one statement, no transaction around it (BEGIN and COMMIT are round trips too).
+      await this.dataSource
+        .getRepository(WebhookDelivery)
+        .update({ id: delivery.id, status: 'pending' }, record);
+      return;
+    }
     await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(WebhookDelivery);
-      const recorded = await repo.update(
-        { id: delivery.id, status: 'pending' },
-        {
-          status: verdict === 'succeeded' ? 'succeeded' : 'failed',
-          responseStatus: outcome.statusCode,
-          responseBody: outcome.responseBody,
-          error: outcome.error,
-          durationMs: outcome.durationMs,
-          attemptedAt,
-          nextAttemptAt,
-        },
-      );
+      const recorded = await repo.update({ id: delivery.id, status: 'pending' }, record);
       if ((recorded.affected ?? 0) === 0) return; // another run recorded it meanwhile
       if (verdict === 'gone') {
         await manager.getRepository(WebhookEndpoint).update({ id: endpoint.id }, { enabled: false });
