@@ -198,6 +198,7 @@ async function main(): Promise<number> {
     durationSeconds: settings.listSeconds,
     warmupSeconds: settings.warmupSeconds,
     connections: settings.listConnections,
+    databaseUrl: target.databaseUrl,
     // An external app may not allow a receiver on 127.0.0.1: only when asked for.
     webhookEvents:
       settings.webhookEvents ?? (process.env.BENCH_URL && process.env.BENCH_ADMIN_KEY ? 0 : 2000),
