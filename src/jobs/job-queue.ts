@@ -292,8 +292,9 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
           // Fetched as the stop began: run all the same, the stop waits for them.
           for (const job of jobs ?? []) {
             this.running.set(job.id, name);
-            const run: Promise<void> = this.run(name, definition, job)
-              // Its outcome could not be recorded: failed if pg-boss can, else its timeout retries it.
+            const run: Promise<void> = this.runWithin(name, definition, job)
+              // Its outcome could not be recorded, or it outlived its timeout: failed if pg-boss can
+              // (hence retried), else pg-boss's maintenance expires it.
               .catch(async (err: Error) => {
                 this.logger.error({ job: name, id: job.id, error: err.message }, 'job outcome not recorded');
                 await this.boss.fail(name, job.id, { error: err.message }).catch(() => undefined);
@@ -332,6 +333,32 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
         if (attempt >= 5 || !['40P01', '23505', '40001'].includes(code ?? '')) throw e;
         await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
       }
+    }
+  }
+
+  /**
+   * `run`, but gives up waiting once the job's timeout passes (as pg-boss's own worker does), so that a
+   * handler that never settles does not hold one of the queue's slots for ever.
+   */
+  private async runWithin(
+    name: string,
+    definition: Definition,
+    job: PgBoss.JobWithMetadata<JobPayloads[JobName]>,
+  ): Promise<void> {
+    const seconds = definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.run(name, definition, job),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`ran longer than its timeout (${seconds} s)`)),
+            seconds * 1000,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
