@@ -12,6 +12,8 @@ declare module 'autocannon' {
       connections?: number;
       /** Seconds. */
       duration?: number;
+      /** Stop after this many requests (instead of `duration`). */
+      amount?: number;
       /** Seconds before a request counts as a timeout. */
       timeout?: number;
       title?: string;

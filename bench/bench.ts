@@ -10,6 +10,11 @@
  *      (default 8).
  *   4. seeds 100,000 bank operations and asks the matching suggestions of random ones
  *      (suggestions-bench.ts), BENCH_LIST_DURATION s at BENCH_LIST_CONNECTIONS.
+ *   5. payments (payments-bench.ts): seed 004's POST /api/v1/invoices/{id}/charges racing on one invoice
+ *      and spread over 500, BENCH_LIST_DURATION s at BENCH_LIST_CONNECTIONS each; then how many webhook
+ *      deliveries per second the instance makes to a receiver on 127.0.0.1, over BENCH_WEBHOOK_EVENTS
+ *      events (default 2,000; against BENCH_URL only when set, the app needing
+ *      WEBHOOK_ALLOWED_CIDRS=127.0.0.0/8).
  * Each phase is preceded by BENCH_WARMUP s (default 2) of unreported load, so that a cold JIT and cold
  * caches do not count. The app's RSS is sampled every 100 ms throughout, and each phase reports where the
  * host's CPU went (app, PostgreSQL, autocannon in this process, anything else): on a small machine the
@@ -34,6 +39,7 @@ import { CpuMeter, hostBusyCores } from './host.js';
 import { runScenario, type Scenario } from './load.js';
 import { formatRss, formatTable, latencyTarget, throughputTarget, type ReportRow } from './report.js';
 import { SEARCH_WORD, seedReceipts } from './seed.js';
+import { runPaymentsBench } from './payments-bench.js';
 import { runSuggestionsBench } from './suggestions-bench.js';
 
 const SEED_TOTAL = 100_000;
@@ -51,6 +57,7 @@ const settings = {
   // The issue fixes 32 connections for creates but none for lists: 8 is a busy office (a bookkeeping
   // front end and scripts on one organization); BENCH_LIST_CONNECTIONS=16 shows the saturated case.
   listConnections: positiveNumber('BENCH_LIST_CONNECTIONS', 8),
+  webhookEvents: process.env.BENCH_WEBHOOK_EVENTS ? positiveNumber('BENCH_WEBHOOK_EVENTS', 2000) : undefined,
 };
 
 /** Undone in reverse order at the end, on error and on SIGINT/SIGTERM. */
@@ -184,6 +191,28 @@ async function main(): Promise<number> {
     });
   }
 
+  // Phase 5: seed 004's charges, and webhook deliveries to a receiver on 127.0.0.1
+  const payments = await runPaymentsBench({
+    baseUrl: target.url,
+    adminKey: target.adminKey,
+    durationSeconds: settings.listSeconds,
+    warmupSeconds: settings.warmupSeconds,
+    connections: settings.listConnections,
+    databaseUrl: target.databaseUrl,
+    // An external app may not allow a receiver on 127.0.0.1: only when asked for.
+    webhookEvents:
+      settings.webhookEvents ?? (process.env.BENCH_URL && process.env.BENCH_ADMIN_KEY ? 0 : 2000),
+    probe: {
+      begin: () => {
+        probes.rss?.startPhase();
+        probes.cpu.begin();
+      },
+      end: () => probes.cpu.end(),
+    },
+    log,
+  });
+  for (const row of payments) rows.push({ ...row, appRssMb: probes.rss?.phasePeakMb() ?? null });
+
   rss?.stop();
   report(rows, rss?.peakMb() ?? null, background);
   const failed = rows.filter((r) => r.result.errorRate > MAX_ERROR_RATE);
@@ -254,6 +283,8 @@ async function ownApp(): Promise<Target> {
       ADMIN_API_KEY: adminKey,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      // Phase 5's webhook receiver listens on 127.0.0.1.
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
     },
     port,
   );

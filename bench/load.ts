@@ -5,6 +5,8 @@ export interface Scenario {
   method: 'GET' | 'POST';
   /** Path and query string. */
   path: string;
+  /** When set, each request's path and query instead of `path` (e.g. spread over many resources). */
+  nextPath?: () => string;
   headers: Record<string, string>;
   body?: Buffer;
   connections: number;
@@ -28,20 +30,25 @@ export interface ScenarioResult {
 
 /** Runs one scenario with autocannon (closed loop: each connection sends its next request on a reply). */
 export function runScenario(baseUrl: string, scenario: Scenario): Promise<ScenarioResult> {
+  const options: autocannon.Options = {
+    url: `${baseUrl}${scenario.path}`,
+    method: scenario.method,
+    headers: scenario.headers,
+    body: scenario.body,
+    connections: scenario.connections,
+    duration: scenario.durationSeconds,
+    timeout: 10,
+    title: scenario.name,
+  };
+  const { nextPath } = scenario;
+  if (nextPath) {
+    // `requests` with `setupRequest` is autocannon API that bench/autocannon.d.ts does not declare.
+    Object.assign(options, {
+      requests: [{ setupRequest: (req: { path: string }) => ({ ...req, path: nextPath() }) }],
+    });
+  }
   return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `${baseUrl}${scenario.path}`,
-        method: scenario.method,
-        headers: scenario.headers,
-        body: scenario.body,
-        connections: scenario.connections,
-        duration: scenario.durationSeconds,
-        timeout: 10,
-        title: scenario.name,
-      },
-      (error, result) => (error ? reject(error) : resolve(summarize(scenario, result))),
-    );
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(summarize(scenario, result))));
   });
 }
 

@@ -42,7 +42,12 @@ export class AppModule {
             return dataSource;
           },
         }),
-        JobsModule.forRoot({ databaseUrl, cronCheckSeconds: config.jobs.cronCheckSeconds }),
+        JobsModule.forRoot({
+          databaseUrl,
+          cronCheckSeconds: config.jobs.cronCheckSeconds,
+          maintenanceSeconds: config.jobs.maintenanceSeconds,
+          stopTimeoutMs: config.jobs.stopTimeoutSeconds * 1000,
+        }),
         EventsModule,
         StorageModule,
         AuthModule,

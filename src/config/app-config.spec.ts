@@ -55,7 +55,7 @@ describe('loadConfig', () => {
         s3: undefined,
         uploads: { urlTtlSeconds: 900, retentionHours: 24, expiryCron: '*/5 * * * *' },
         storage: { orphanAgeSeconds: 3600, orphanCron: '17 * * * *' },
-        jobs: { cronCheckSeconds: 30 },
+        jobs: { cronCheckSeconds: 30, maintenanceSeconds: 30, stopTimeoutSeconds: 8 },
         idempotency: { leaseSeconds: 30 },
         events: { retentionDays: 30 },
         chain: {

@@ -61,6 +61,13 @@ export interface AppConfig {
   jobs: {
     /** How often each instance looks whether a cron schedule is due (seconds). */
     cronCheckSeconds: number;
+    /**
+     * How often a job that outlived its timeout (its instance was killed, or it hangs) is failed and so
+     * retried (seconds): pg-boss's maintenance interval.
+     */
+    maintenanceSeconds: number;
+    /** How long a graceful stop waits for the jobs running before it hands them back (seconds). */
+    stopTimeoutSeconds: number;
   };
   idempotency: {
     /**
@@ -175,6 +182,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   const jobs = {
     cronCheckSeconds: read.integer('JOBS_CRON_CHECK_SECONDS', 30, 1, 45),
+    maintenanceSeconds: read.integer('JOBS_MAINTENANCE_SECONDS', 30, 1, 3600),
+    // Below the 10 s that Docker and Kubernetes grant between SIGTERM and SIGKILL.
+    stopTimeoutSeconds: read.integer('JOBS_STOP_TIMEOUT_SECONDS', 8, 1, 3600),
   };
   const idempotency = {
     leaseSeconds: read.integer('IDEMPOTENCY_LEASE_SECONDS', 30, 1, 3600),

@@ -1,4 +1,10 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -58,10 +64,20 @@ export interface JobsOptions {
   databaseUrl: string;
   /** How often each instance looks whether a cron schedule is due (pg-boss's default: 30). */
   cronCheckSeconds: number;
+  /**
+   * How often a job that ran past its timeout (its instance crashed, or it hangs) is failed, hence
+   * retried: pg-boss's maintenance interval (its default: 120).
+   */
+  maintenanceSeconds: number;
+  /** How long a graceful stop waits for the jobs running (then they are handed back, failed). */
+  stopTimeoutMs?: number;
 }
 
 export const PGBOSS_SCHEMA = 'pgboss';
 const DEFAULT_TIMEOUT_SECONDS = 15 * 60;
+/** How often an idle queue is polled (a job due later, or queued by another instance). */
+const POLL_MS = 2000;
+const DEFAULT_STOP_TIMEOUT_MS = 8000;
 
 type Definition = JobDefinition<JobName> & { retry: RetryPolicy };
 
@@ -71,12 +87,18 @@ type Definition = JobDefinition<JobName> & { retry: RetryPolicy };
  * define their jobs in onModuleInit; the queues start once the app is assembled.
  */
 @Injectable()
-export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly boss: PgBoss;
   private readonly definitions = new Map<string, Definition>();
   private readonly retired: string[] = [];
-  private readonly workerIds: string[] = [];
+  /** One fetch loop per job name, and what wakes it. */
+  private readonly loops: Promise<void>[] = [];
+  private readonly wakers = new Set<() => void>();
+  /** Every job running on this instance: its queue's name, by id. */
+  private readonly running = new Map<string, string>();
   private started = false;
+  private stopping = false;
+  private readonly stopTimeoutMs: number;
   /** When this instance's queue started, by the database's clock (drain looks at jobs since). */
   private startedAt: Date | undefined;
 
@@ -92,7 +114,9 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       application_name: 'pieces-jobs',
       cronMonitorIntervalSeconds: options.cronCheckSeconds,
       cronWorkerIntervalSeconds: Math.min(options.cronCheckSeconds, 5),
+      maintenanceIntervalSeconds: options.maintenanceSeconds,
     });
+    this.stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     // pg errors carry their whole client; the message and code are what helps.
     this.boss.on('error', (err: Error & { code?: string }) =>
       this.logger.error({ error: err.message, code: err.code }, 'job queue error'),
@@ -140,8 +164,42 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     for (const [name, definition] of this.definitions) await this.start(name, definition);
   }
 
+  /**
+   * A graceful stop, first part: no new job is fetched, the jobs running are waited for (their outcome
+   * recorded) up to `stopTimeoutMs`, and those still running then are handed back (failed: retried on
+   * their policy, by another instance or the next start). Before any onApplicationShutdown, because
+   * TypeORM's closes the DataSource there, and Nest calls it before ours (both modules are global): jobs
+   * then ran on a closed DataSource, and one fetched as pg-boss stopped stayed 'active' until its
+   * timeout. pg-boss itself stays open meanwhile, for the requests still being answered to enqueue.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.started || this.stopping) return;
+    this.stopping = true;
+    for (const wake of this.wakers) wake();
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      Promise.allSettled(this.loops).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.stopTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (finished) return;
+    for (const [id, name] of this.running) {
+      try {
+        await this.boss.fail(name, id, {
+          error: `handed back: the instance stopped while it ran (after ${this.stopTimeoutMs} ms)`,
+        });
+        this.logger.warn({ job: name, id }, 'job still running at shutdown: handed back, will be retried');
+      } catch (err) {
+        this.logger.error({ job: name, id, error: (err as Error).message }, 'job not handed back');
+      }
+    }
+  }
+
+  /** Second part, once the HTTP server is closed (nothing enqueues any more): pg-boss stops. */
   async onApplicationShutdown(): Promise<void> {
-    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    if (!this.started) return;
+    await this.beforeApplicationShutdown();
+    await this.boss.stop({ graceful: false, wait: true });
   }
 
   /** The cron of `name` as pg-boss keeps it, or null. */
@@ -160,7 +218,7 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     const names = [...this.definitions.keys()];
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      for (const id of this.workerIds) this.boss.notifyWorker(id);
+      for (const wake of this.wakers) wake();
       const [{ count }] = await this.dataSource.query<{ count: number }[]>(
         `SELECT count(*)::int AS count FROM ${PGBOSS_SCHEMA}.job
           WHERE name = ANY($1) AND created_on >= $2
@@ -182,23 +240,81 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
       expireInSeconds: definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     };
     await this.setUpQueue(name, queue);
-    const worker = { id: '' };
-    worker.id = await this.boss.work<JobPayloads[JobName]>(
-      name,
-      { includeMetadata: true, batchSize: definition.concurrency ?? 1 },
-      async (jobs) => {
-        // pg-boss's worker sleeps its polling interval even after a full batch: while there is work,
-        // it is woken at once instead (else a queue drains at one batch per 2 s).
-        this.boss.notifyWorker(worker.id);
-        const outcomes = await Promise.allSettled(jobs.map((job) => this.run(name, definition, job)));
-        // A run whose outcome could not be recorded: pg-boss then fails the batch's jobs still active.
-        const lost = outcomes.find((o) => o.status === 'rejected');
-        if (lost) throw lost.reason;
-      },
-    );
-    this.workerIds.push(worker.id);
+    this.loops.push(this.loop(name, definition));
     if (definition.cron) await this.boss.schedule(name, definition.cron, {}, { tz: 'UTC' });
     else await this.boss.unschedule(name);
+  }
+
+  /**
+   * Fetches and runs the jobs of `name`, up to `concurrency` at once: a slot that frees is refilled at
+   * once (pg-boss's own worker waits for its whole batch, then sleeps its polling interval), an idle
+   * queue is polled every POLL_MS. Ours rather than pg-boss's `work`, so that a stop knows every job
+   * fetched: pg-boss's stop does not wait for a fetch in flight, whose jobs then ran against closed pools
+   * and stayed 'active' until their timeout.
+   */
+  private async loop(name: string, definition: Definition): Promise<void> {
+    const concurrency = definition.concurrency ?? 1;
+    const runs = new Set<Promise<void>>();
+    let woken = false;
+    let wakeUp: (() => void) | undefined;
+    const wake = () => {
+      woken = true;
+      wakeUp?.();
+    };
+    this.wakers.add(wake);
+    const pause = (ms: number) =>
+      new Promise<void>((resolve) => {
+        if (woken) return resolve();
+        const timer = setTimeout(() => resolve(), ms);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }).finally(() => {
+        wakeUp = undefined;
+        woken = false;
+      });
+    try {
+      while (!this.stopping) {
+        const free = concurrency - runs.size;
+        let full = false;
+        if (free > 0) {
+          woken = false;
+          let jobs: PgBoss.JobWithMetadata<JobPayloads[JobName]>[] = [];
+          try {
+            jobs = await this.boss.fetch<JobPayloads[JobName]>(name, {
+              batchSize: free,
+              includeMetadata: true,
+            });
+          } catch (err) {
+            this.logger.error({ job: name, error: (err as Error).message }, 'job fetch failed');
+          }
+          // Fetched as the stop began: run all the same, the stop waits for them.
+          for (const job of jobs ?? []) {
+            this.running.set(job.id, name);
+            const run: Promise<void> = this.runWithin(name, definition, job)
+              // Its outcome could not be recorded, or it outlived its timeout: failed if pg-boss can
+              // (hence retried), else pg-boss's maintenance expires it.
+              .catch(async (err: Error) => {
+                this.logger.error({ job: name, id: job.id, error: err.message }, 'job outcome not recorded');
+                await this.boss.fail(name, job.id, { error: err.message }).catch(() => undefined);
+              })
+              .finally(() => {
+                this.running.delete(job.id);
+                runs.delete(run);
+                wake();
+              });
+            runs.add(run);
+          }
+          full = (jobs?.length ?? 0) === free;
+        }
+        // All slots busy: until one frees (which wakes the loop). Queue empty: until woken or next poll.
+        await pause(full || free <= 0 ? 60_000 : POLL_MS);
+      }
+    } finally {
+      await Promise.allSettled(runs);
+      this.wakers.delete(wake);
+    }
   }
 
   /**
@@ -217,6 +333,32 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
         if (attempt >= 5 || !['40P01', '23505', '40001'].includes(code ?? '')) throw e;
         await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
       }
+    }
+  }
+
+  /**
+   * `run`, but gives up waiting once the job's timeout passes (as pg-boss's own worker does), so that a
+   * handler that never settles does not hold one of the queue's slots for ever.
+   */
+  private async runWithin(
+    name: string,
+    definition: Definition,
+    job: PgBoss.JobWithMetadata<JobPayloads[JobName]>,
+  ): Promise<void> {
+    const seconds = definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.run(name, definition, job),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`ran longer than its timeout (${seconds} s)`)),
+            seconds * 1000,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

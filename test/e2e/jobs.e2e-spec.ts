@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { JobQueue, type JobDefinition, type JobRun, type NoPayload } from '../../src/jobs/job-queue.js';
 import { createTestApp, drainJobs, type TestApp } from '../test-app.js';
@@ -8,6 +9,8 @@ declare module '../../src/jobs/job-queue.js' {
     'test.flaky': { failures: number };
     'test.flaky-backoff': { failures: number };
     'test.cron-tick': NoPayload;
+    [stop: `test.stop-${number}`]: { round: number; i: number };
+    'test.stop-slow': NoPayload;
   }
 }
 
@@ -202,4 +205,89 @@ describe('jobs (pg-boss, typed)', () => {
       expect(await a.app.get(JobQueue).scheduleOf('test.cron-tick')).toBe('* * * * *');
     }, 75_000); // up to 25 s waiting for a new minute, two apps starting, the cron's first check
   });
+});
+
+/**
+ * A graceful stop (what SIGTERM runs: app.close()) while jobs run: no new job is fetched, the jobs
+ * running finish with the database still open and their outcome recorded, one fetched as the stop began
+ * included; one still running after the stop's timeout is handed back (retried), never left 'active'.
+ */
+describe('jobs: graceful stop', () => {
+  const QUEUES = 4;
+  const PER_QUEUE = 60;
+  const db = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  /** `${round}.${queue}.${i}` of each job whose handler ran to its end, the database still answering. */
+  const finished = new Set<string>();
+  const started = new Set<string>();
+
+  beforeAll(() => db.connect());
+  afterAll(async () => {
+    await db.query(`DELETE FROM pgboss.job WHERE name LIKE 'test.stop-%'`);
+    await db.end();
+  });
+
+  const instance = (env: Record<string, string> = {}) =>
+    createTestApp(env, {
+      beforeInit: (app) => {
+        const jobs = app.get(JobQueue);
+        const dataSource = app.get(DataSource);
+        for (let q = 0; q < QUEUES; q++) {
+          jobs.define(`test.stop-${q}`, {
+            handle: async ({ round, i }) => {
+              started.add(`${round}.${q}.${i}`);
+              await dataSource.query('SELECT pg_sleep(0.002)');
+              finished.add(`${round}.${q}.${i}`);
+            },
+            concurrency: 2,
+          });
+        }
+        jobs.define('test.stop-slow', {
+          handle: () => sleep(4000),
+          retry: { delaysSeconds: [60] },
+        });
+      },
+    });
+
+  const states = async (namePattern: string) =>
+    Object.fromEntries(
+      (
+        await db.query<{ state: string; n: number }>(
+          `SELECT state, count(*)::int AS n FROM pgboss.job WHERE name LIKE $1 GROUP BY state`,
+          [namePattern],
+        )
+      ).rows.map((r) => [r.state, r.n]),
+    );
+
+  it('leaves no job active: those running finish and are recorded as completed', async () => {
+    for (let round = 0; round < 3; round++) {
+      const t = await instance();
+      const jobs = t.app.get(JobQueue);
+      for (let q = 0; q < QUEUES; q++) {
+        for (let i = 0; i < PER_QUEUE; i++) await jobs.enqueue(`test.stop-${q}`, { round, i });
+      }
+      // Stop while every queue is busy fetching and running.
+      while ([...started].filter((k) => k.startsWith(`${round}.`)).length < QUEUES * 20) await sleep(2);
+      await t.close();
+      expect(await states('test.stop-_')).not.toHaveProperty('active');
+      // Each job whose handler began ran to its end on an open database, and its outcome is recorded.
+      expect([...started].filter((k) => !finished.has(k))).toEqual([]);
+      const { rows } = await db.query<{ key: string }>(
+        `SELECT concat(data->>'round', '.', substr(name, 11), '.', data->>'i') AS key
+           FROM pgboss.job WHERE name LIKE 'test.stop-_' AND state = 'completed'`,
+      );
+      expect(new Set(rows.map((r) => r.key))).toEqual(finished);
+    }
+  }, 60_000);
+
+  it('hands back a job still running when the stop gives up waiting: retried, not left active', async () => {
+    const t = await instance({ JOBS_STOP_TIMEOUT_SECONDS: '1' });
+    const id = await t.app.get(JobQueue).enqueue('test.stop-slow', {});
+    const stateOf = async () =>
+      (await db.query<{ state: string }>(`SELECT state FROM pgboss.job WHERE id = $1`, [id])).rows[0]?.state;
+    while ((await stateOf()) !== 'active') await sleep(20);
+    const stopping = Date.now();
+    await t.close();
+    expect(Date.now() - stopping).toBeLessThan(3500);
+    expect(await stateOf()).toBe('retry');
+  }, 30_000);
 });

@@ -59,13 +59,22 @@ export class WebhookDeliveriesService implements OnModuleInit {
       // subscription simply gets none.
       types: [...PAYMENT_EVENT_TYPES, WEBHOOK_TEST_EVENT],
       handle: (event) => this.fanOut(event),
+      // One short transaction: a fan-out its instance died running is taken up again within a minute
+      // (the 15 min default would hold the event's deliveries that long), and soon after a failure.
+      timeoutSeconds: 30,
+      retry: { delaysSeconds: [2, 30, 300] },
+      // Every payment event goes through it, those of organizations without endpoints too: it bounds
+      // deliveries/s (at 4, bench:payments saw it ~25/s behind the events, deliveries idle).
+      concurrency: 10,
     });
     this.jobs.define(DELIVER_JOB, {
       handle: ({ deliveryId }) => this.attempt(deliveryId),
-      // The schedule is ours (a row per attempt); pg-boss only re-runs an attempt lost to a crash.
-      retry: { delaysSeconds: [30, 300] },
-      timeoutSeconds: this.config.webhooks.timeoutSeconds + 60,
-      concurrency: 5,
+      // The schedule is ours (a row per attempt); pg-boss only re-runs an attempt lost to a crash (after
+      // its timeout: the request's own, and a margin for the two short transactions around it) or one
+      // whose outcome could not be recorded.
+      retry: { delaysSeconds: [2, 30, 300] },
+      timeoutSeconds: this.config.webhooks.timeoutSeconds + 15,
+      concurrency: 10,
     });
   }
 
@@ -140,9 +149,10 @@ export class WebhookDeliveriesService implements OnModuleInit {
 
   /** One first attempt per receiving endpoint; at most one per (endpoint, event) however often it runs. */
   private async fanOut(event: DomainEvent): Promise<void> {
+    // Most events have no endpoint to reach: no transaction for them (BEGIN and COMMIT are round trips).
+    const endpoints = await this.receivers(this.dataSource.manager, event);
+    if (endpoints.length === 0) return;
     await this.dataSource.transaction(async (manager) => {
-      const endpoints = await this.receivers(manager, event);
-      if (endpoints.length === 0) return;
       const body = webhookBody({
         id: event.id,
         type: event.type,
@@ -188,14 +198,13 @@ export class WebhookDeliveriesService implements OnModuleInit {
 
   /** Runs one attempt and records it; a failure with attempts left schedules the next. */
   private async attempt(deliveryId: string): Promise<void> {
+    // With its endpoint, in one round trip (each counts: deliveries/s is bound by them).
     const delivery = await this.dataSource
       .getRepository(WebhookDelivery)
-      .findOne({ where: { id: deliveryId } });
+      .findOne({ where: { id: deliveryId }, relations: { endpoint: true } });
     // Gone with its endpoint, or already recorded by a run a crash interrupted after it wrote.
     if (!delivery || delivery.status !== 'pending') return;
-    const endpoint = await this.dataSource
-      .getRepository(WebhookEndpoint)
-      .findOne({ where: { id: delivery.endpointId } });
+    const endpoint = delivery.endpoint;
     if (!endpoint) return;
 
     const attemptedAt = new Date();
@@ -221,20 +230,25 @@ export class WebhookDeliveriesService implements OnModuleInit {
         : null;
     const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay * 1000);
 
+    const record = {
+      status: verdict === 'succeeded' ? ('succeeded' as const) : ('failed' as const),
+      responseStatus: outcome.statusCode,
+      responseBody: outcome.responseBody,
+      error: outcome.error,
+      durationMs: outcome.durationMs,
+      attemptedAt,
+      nextAttemptAt,
+    };
+    if (verdict === 'succeeded' || verdict === 'exhausted') {
+      // Nothing follows: one statement, no transaction around it (BEGIN and COMMIT are round trips too).
+      await this.dataSource
+        .getRepository(WebhookDelivery)
+        .update({ id: delivery.id, status: 'pending' }, record);
+      return;
+    }
     await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(WebhookDelivery);
-      const recorded = await repo.update(
-        { id: delivery.id, status: 'pending' },
-        {
-          status: verdict === 'succeeded' ? 'succeeded' : 'failed',
-          responseStatus: outcome.statusCode,
-          responseBody: outcome.responseBody,
-          error: outcome.error,
-          durationMs: outcome.durationMs,
-          attemptedAt,
-          nextAttemptAt,
-        },
-      );
+      const recorded = await repo.update({ id: delivery.id, status: 'pending' }, record);
       if ((recorded.affected ?? 0) === 0) return; // another run recorded it meanwhile
       if (verdict === 'gone') {
         await manager.getRepository(WebhookEndpoint).update({ id: endpoint.id }, { enabled: false });
