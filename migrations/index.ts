@@ -11,8 +11,9 @@ import { DomainEvents1795772325142 } from './1795772325142-DomainEvents.js';
 import { Charges1795773296262 } from './1795773296262-Charges.js';
 import { Webhooks1795773550609 } from './1795773550609-Webhooks.js';
 import { RateQuotes1795777101141 } from './1795777101141-RateQuotes.js';
-import { CheckoutScopesForOrganizationAdmins1795777225839 } from './1795777225839-CheckoutScopesForOrganizationAdmins.js';
 import { CheckoutStores1795777225838 } from './1795777225838-CheckoutStores.js';
+import { CheckoutScopesForOrganizationAdmins1795777225839 } from './1795777225839-CheckoutScopesForOrganizationAdmins.js';
+import { PaymentRequestOrigin1795778850103 } from './1795778850103-PaymentRequestOrigin.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   RateQuotes1795777101141,
   CheckoutStores1795777225838,
   CheckoutScopesForOrganizationAdmins1795777225839,
+  PaymentRequestOrigin1795778850103,
 ];
