@@ -95,13 +95,13 @@ describe('hosted checkout page /checkout/{invoice_id}', () => {
     return res.body as Invoice;
   }
 
-  /** A charge (seed 004) of the whole amount: the invoice is paid. */
-  async function payInFull(invoice: Invoice): Promise<void> {
+  /** A charge (seed 004): of the whole amount, the invoice is paid. */
+  async function pay(invoice: Invoice, amount = invoice.amount): Promise<void> {
     await t
       .http()
       .post(`/api/v1/invoices/${invoice.id}/charges`)
       .set(bearer(org.key))
-      .send({ amount: invoice.amount, chargeType: 'transfer' })
+      .send({ amount, chargeType: 'transfer' })
       .expect(201);
   }
 
@@ -353,14 +353,25 @@ describe('hosted checkout page /checkout/{invoice_id}', () => {
   );
 
   itWithChromium(
-    'once a charge covers the invoice, the page sends the customer to success_redirect_url',
+    'shows a partial payment live, and once charges cover the invoice sends the customer to success_redirect_url',
     async () => {
       const invoice = await createInvoice();
       const opened = await open(invoice.checkout_url);
       const { page } = opened;
       await page.getByText('Waiting for your payment…').waitFor({ state: 'visible', timeout: 5000 });
+      const partial = page.locator('#partial');
+      expect(await partial.isHidden()).toBe(true);
+
+      // Half of it: the page says what is left, in both currencies, at the next poll.
+      await pay(invoice, '500.77');
+      await partial.waitFor({ state: 'visible', timeout: 15_000 });
+      await expect(partial.textContent()).resolves.toBe(
+        'Partial payment received. Still due: 500.77 EUR (0.02288125 BTC)',
+      );
+      expect(page.url()).toBe(invoice.checkout_url);
+
       const before = site.hits.length;
-      await payInFull(invoice);
+      await pay(invoice, '500.77');
       // The script polls every 5 s and leaves 1.5 s after showing "Paid": a few intervals at most.
       await page.waitForURL(`${site.url}/process/success?order=42`, { timeout: 20_000 });
       await expect(page.locator('h1').textContent()).resolves.toBe('Back at the store');
@@ -375,7 +386,7 @@ describe('hosted checkout page /checkout/{invoice_id}', () => {
     'a paid invoice without a success URL says so and stays',
     async () => {
       const invoice = await createInvoice('Boutique', { success_redirect_url: null });
-      await payInFull(invoice);
+      await pay(invoice);
       const opened = await open(invoice.checkout_url);
       await opened.page.getByText('Paid. Thank you!').waitFor({ state: 'visible', timeout: 5000 });
       await opened.page.locator('.pay').waitFor({ state: 'hidden', timeout: 5000 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { DomainError } from '../../../common/errors/domain-error.js';
 import { formatMoney } from '../../../common/money/money.js';
 import { UUID } from '../../../common/pagination/uuid.js';
 import { presentPaymentRequest } from '../../payment-requests/payment-request.presenter.js';
@@ -28,6 +29,7 @@ export class CheckoutPageService {
     const invoice = await this.invoices.findOne({ where: { id }, relations: { store: true } });
     if (!invoice?.store) return null;
     const state = await this.stateOf(invoice, now);
+    if (!state) return null;
     const btcAmount = formatMoney(invoice.btcAmount, 'BTC');
     return {
       invoiceId: invoice.id,
@@ -51,8 +53,15 @@ export class CheckoutPageService {
     return invoice ? this.stateOf(invoice, now) : null;
   }
 
-  private async stateOf(invoice: CheckoutInvoice, now: Date): Promise<CheckoutPublicStatus> {
-    const withCharges = await this.paymentRequests.get(invoice.organizationId, invoice.id);
+  /** Null when its payment request is not found (the two go together: a row read in between). */
+  private async stateOf(invoice: CheckoutInvoice, now: Date): Promise<CheckoutPublicStatus | null> {
+    let withCharges;
+    try {
+      withCharges = await this.paymentRequests.get(invoice.organizationId, invoice.id);
+    } catch (e) {
+      if (e instanceof DomainError && e.kind === 'not_found') return null;
+      throw e;
+    }
     const request = presentPaymentRequest(withCharges);
     // What was seen and not counted yet, where the payment request reports it (charges that wait
     // for their confirmations).
