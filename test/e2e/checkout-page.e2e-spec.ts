@@ -362,13 +362,16 @@ describe('hosted checkout page /checkout/{invoice_id}', () => {
       const partial = page.locator('#partial');
       expect(await partial.isHidden()).toBe(true);
 
-      // Half of it: the page says what is left, in both currencies, at the next poll.
+      // Half of it: at its next poll the page says what is left, in both currencies.
       await pay(invoice, '500.77');
       await partial.waitFor({ state: 'visible', timeout: 15_000 });
       await expect(partial.textContent()).resolves.toBe(
         'Partial payment received. Still due: 500.77 EUR (0.02288125 BTC)',
       );
       expect(page.url()).toBe(invoice.checkout_url);
+      // What is left is what to send, in the QR code too.
+      await expect(page.locator('#btc-amount').textContent()).resolves.toBe('0.02288125');
+      await expect(readQr(page)).resolves.toBe(`bitcoin:${invoice.btc_address}?amount=0.02288125`);
 
       const before = site.hits.length;
       await pay(invoice, '500.77');

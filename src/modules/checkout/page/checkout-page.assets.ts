@@ -40,7 +40,7 @@ footer a { color: var(--muted); }
 /*
  * Plain ES2017 for the browser (the project's TypeScript has no DOM types): reads what the server wrote
  * in data-* attributes, counts down, polls the status, shows the panel of the status, copies. It inserts
- * no markup, only text, and navigates only to the http(s) URL the server checked.
+ * no markup, only text (a partial payment reloads the page: the server redraws the QR code), and navigates only to the http(s) URL the server checked.
  */
 const JS = `(function () {
   'use strict';
@@ -48,7 +48,6 @@ const JS = `(function () {
   if (!root) return;
   var statusUrl = root.getAttribute('data-status-url');
   var successUrl = root.getAttribute('data-success-url');
-  var language = document.documentElement.lang;
   var FAST = 5000, SLOW = 30000, MAX = 120000;
   var status = root.getAttribute('data-status');
   var deadline = Date.now() + Number(root.getAttribute('data-seconds-left')) * 1000;
@@ -62,12 +61,6 @@ const JS = `(function () {
   function clock(seconds) {
     var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
     return (h > 0 ? h + ':' + two(m) : String(m)) + ':' + two(s);
-  }
-  function decimal(text) {
-    var parts = text.split('.');
-    var group = language === 'fr' ? '\\u202f' : ',';
-    var whole = parts[0].replace(/\\B(?=(\\d{3})+(?!\\d))/g, group);
-    return parts.length > 1 ? whole + (language === 'fr' ? ',' : '.') + parts[1] : whole;
   }
   function secondsLeft() { return Math.max(0, Math.ceil((deadline - Date.now()) / 1000)); }
 
@@ -96,13 +89,10 @@ const JS = `(function () {
 
   function apply(body) {
     deadline = Date.now() + body.seconds_left * 1000;
-    var due = document.getElementById('amount-due');
-    var partial = document.getElementById('partial');
-    if (due && partial) {
-      var total = root.getAttribute('data-amount');
-      var owed = body.amount_due !== total && /[1-9]/.test(body.amount_due);
-      due.textContent = decimal(body.amount_due) + ' ' + body.currency + ' (' + decimal(body.btc_due) + ' BTC)';
-      partial.hidden = !owed || body.status !== 'new';
+    // A payment changed what is left to send: the server draws the QR code and the amount anew.
+    if (body.status === 'new' && body.amount_due !== root.getAttribute('data-amount-due')) {
+      window.location.reload();
+      return 0;
     }
     root.setAttribute('data-still-watched', String(body.still_watched));
     show(body.status, body.still_watched);

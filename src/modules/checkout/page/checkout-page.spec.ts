@@ -163,6 +163,21 @@ describe('renderCheckoutPage', () => {
     expect(renderNotFoundPage('en')).toContain('<html lang="en">');
   });
 
+  it('partly paid: asks for what is left, in the QR code too', () => {
+    const html = renderCheckoutPage(
+      {
+        ...view,
+        state: checkoutStatus({ ...FACTS, requestStatus: 'partially_paid', amountDue: '500.77' }, NOW),
+      },
+      'en',
+    );
+    expect(html).toContain('data-amount-due="500.77"');
+    expect(html).toContain('<strong id="btc-amount" data-value="0.02288125">0.02288125</strong>');
+    expect(html).toContain(`href="bitcoin:${view.btcAddress}?amount=0.02288125"`);
+    expect(html).toContain('<span id="amount-due">500.77 EUR (0.02288125 BTC)</span>');
+    expect(html).not.toContain('amount=0.0457625');
+  });
+
   it('shows the panel of the status and hides the others', () => {
     const expired = renderCheckoutPage({ ...view, state: checkoutStatus(FACTS, FACTS.expiresAt) }, 'en');
     expect(expired).toContain('<div class="status" data-when="expired">');

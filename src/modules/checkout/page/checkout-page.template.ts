@@ -1,3 +1,4 @@
+import { paymentUri } from '../bitcoin/addresses.js';
 import type { CheckoutLanguage } from './accept-language.js';
 import { CHECKOUT_ASSETS } from './checkout-page.assets.js';
 import { CHECKOUT_TEXTS, localizeDecimal } from './checkout-page.texts.js';
@@ -60,15 +61,18 @@ export function renderCheckoutPage(view: CheckoutPageView, language: CheckoutLan
   const { state } = view;
   const success = webUrl(view.successRedirectUrl);
   const back = webUrl(view.errorRedirectUrl);
-  const btc = localizeDecimal(view.btcAmount, language);
+  // Partly paid: what is left is what to send, in the QR code too (the script reloads when it changes).
   const partial = state.status === 'new' && state.amount_due !== view.amount;
+  const btcToSend = partial ? state.btc_due : view.btcAmount;
+  const uri = partial ? paymentUri(view.btcAddress, state.btc_due) : view.paymentUrl;
+  const btc = localizeDecimal(btcToSend, language);
   const attributes = [
     `id="checkout"`,
     `class="checkout"`,
     `data-status="${e(state.status)}"`,
     `data-still-watched="${String(state.still_watched)}"`,
     `data-seconds-left="${state.seconds_left}"`,
-    `data-amount="${e(view.amount)}"`,
+    `data-amount-due="${e(state.amount_due)}"`,
     `data-status-url="/checkout/${e(view.invoiceId)}/status"`,
     success ? `data-success-url="${e(success)}"` : '',
   ].filter(Boolean);
@@ -80,18 +84,18 @@ export function renderCheckoutPage(view: CheckoutPageView, language: CheckoutLan
 <section class="amounts">
 <span class="label">${e(t.amount)}</span>
 <p class="fiat" id="fiat-amount">${e(localizeDecimal(view.amount, language))} ${e(view.currency)}</p>
-<p class="btc">${e(t.sendExactly)} <strong id="btc-amount" data-value="${e(view.btcAmount)}">${e(btc)}</strong> BTC
+<p class="btc">${e(t.sendExactly)} <strong id="btc-amount" data-value="${e(btcToSend)}">${e(btc)}</strong> BTC
 <button type="button" data-copy="btc-amount" data-copied="${e(t.copied)}" hidden>${e(t.copyAmount)}</button></p>
 <p class="status" id="partial"${hiddenUnless(partial)}>${e(t.partial)} <span id="amount-due">${e(
     localizeDecimal(state.amount_due, language),
   )} ${e(view.currency)} (${e(localizeDecimal(state.btc_due, language))} BTC)</span></p>
 </section>
 <section class="pay" data-when="new"${hiddenUnless(state.status === 'new')}>
-<a class="qr" href="${e(view.paymentUrl)}" title="${e(t.openWallet)}">${qrSvg(view.paymentUrl, t.qrLabel)}</a>
+<a class="qr" href="${e(uri)}" title="${e(t.openWallet)}">${qrSvg(uri, t.qrLabel)}</a>
 <span class="label">${e(t.address)}</span>
 <div class="address"><code id="btc-address">${e(view.btcAddress)}</code>
 <button type="button" id="copy-address" data-copy="btc-address" data-copied="${e(t.copied)}" hidden>${e(t.copy)}</button></div>
-<p><a class="button" href="${e(view.paymentUrl)}">${e(t.openWallet)}</a></p>
+<p><a class="button" href="${e(uri)}">${e(t.openWallet)}</a></p>
 <p class="countdown">${e(t.expiresIn)} <time id="countdown" datetime="${e(view.expiresAt.toISOString())}">${clock(state.seconds_left)}</time></p>
 </section>
 <p class="status" data-when="new"${hiddenUnless(state.status === 'new')}>${e(t.waiting)}</p>
