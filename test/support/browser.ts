@@ -8,7 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const CHROMIUM_MISSING =
-  `Chromium not found at ${CHROMIUM_PATH}: the Swagger UI test needs a real browser. ` +
+  `Chromium not found at ${CHROMIUM_PATH}: the Swagger UI and checkout page tests need a real browser. ` +
   'Install it with `apt-get update && apt-get install -y chromium` (CI does it in .ci/run) or set CHROMIUM_PATH.';
 
 export function chromiumAvailable(): boolean {

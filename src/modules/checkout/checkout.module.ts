@@ -11,6 +11,8 @@ import { CheckoutStore } from './checkout-store.entity.js';
 import { CheckoutStoresController } from './checkout-stores.controller.js';
 import { CheckoutStoresRepository } from './checkout-stores.repository.js';
 import { CheckoutStoresService } from './checkout-stores.service.js';
+import { CheckoutPageController } from './page/checkout-page.controller.js';
+import { CheckoutPageService } from './page/checkout-page.service.js';
 
 @Module({
   imports: [
@@ -19,12 +21,13 @@ import { CheckoutStoresService } from './checkout-stores.service.js';
     PaymentRequestsModule,
     RatesModule,
   ],
-  controllers: [CheckoutStoresController, CheckoutInvoicesController],
+  controllers: [CheckoutStoresController, CheckoutInvoicesController, CheckoutPageController],
   providers: [
     CheckoutStoresService,
     CheckoutStoresRepository,
     CheckoutInvoicesService,
     CheckoutInvoicesRepository,
+    CheckoutPageService,
   ],
 })
 export class CheckoutModule {}
