@@ -63,9 +63,8 @@ export class CheckoutPageService {
       throw e;
     }
     const request = presentPaymentRequest(withCharges);
-    // What was seen and not counted yet, where the payment request reports it (charges that wait
-    // for their confirmations).
-    const pending = (request as { amountPending?: string | null }).amountPending ?? null;
+    // What was seen and not counted yet: charges that wait for their confirmations.
+    const pending = request.amountPending;
     return checkoutStatus(
       {
         invoiceStatus: invoice.status,
