@@ -103,6 +103,21 @@ describe('Lightning: the lnd driver against a fake LND (TLS pinned, macaroon)', 
     expect(await backend.lookupInvoice('not-a-hash')).toBeUndefined();
   });
 
+  it.each([
+    ['expiry', { expiry: 86400 }],
+    ['amount', { valueMsat: 21_000_000n }],
+    ['description', { memo: 'something else' }],
+  ])('refuses an invoice from LND whose %s is not the one asked for', async (field, override) => {
+    lnd.override = override;
+    try {
+      await expect(backend.createInvoice(ASK)).rejects.toThrow(
+        new LightningUnavailableError(`LND returned an invoice whose ${field} is not the one asked for`),
+      );
+    } finally {
+      lnd.override = {};
+    }
+  });
+
   it('reads the macaroon from LND_MACAROON_PATH (the binary file lncli writes)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'macaroon-'));
     const path = join(dir, 'invoice.macaroon');

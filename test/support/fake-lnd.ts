@@ -82,6 +82,8 @@ export interface FakeLnd {
   requests: Array<{ method: string; path: string; body: unknown }>;
   /** While set, requests are never answered (a node that hangs). */
   hanging: boolean;
+  /** What the next invoices get instead of what was asked (an LND that ignores a field). */
+  override: { expiry?: number; valueMsat?: bigint; memo?: string };
   settle: (paymentHashHex: string, amtPaidMsat?: bigint) => void;
   cancel: (paymentHashHex: string) => void;
   accept: (paymentHashHex: string) => void;
@@ -108,6 +110,7 @@ export async function startFakeLnd(
     nodeId: nodeIdOf(nodeKey),
     requests: [],
     hanging: false,
+    override: {},
     settle: (hex, amtPaidMsat) => {
       const found = invoice(hex);
       found.state = 'SETTLED';
@@ -134,12 +137,13 @@ export async function startFakeLnd(
     json(res, status, { code, message, details: [] });
 
   const addInvoice = (res: ServerResponse, body: Record<string, unknown>) => {
-    const valueMsat =
+    const asked =
       typeof body.value_msat === 'string' && body.value_msat !== '0'
         ? BigInt(body.value_msat)
         : BigInt(typeof body.value === 'string' ? body.value : '0') * 1000n;
-    const expiry = typeof body.expiry === 'string' ? Number(body.expiry) : 86400;
-    const memo = typeof body.memo === 'string' ? body.memo : '';
+    const valueMsat = fake.override.valueMsat ?? asked;
+    const expiry = fake.override.expiry ?? (typeof body.expiry === 'string' ? Number(body.expiry) : 86400);
+    const memo = fake.override.memo ?? (typeof body.memo === 'string' ? body.memo : '');
     const preimage = randomBytes(32);
     const hash = createHash('sha256').update(preimage).digest();
     const paymentAddr = randomBytes(32);
