@@ -55,7 +55,11 @@ export class DevInvoicesController {
       'a developer pays one. Settling a settled invoice again answers the same (idempotent). The route exists ' +
       'only while LIGHTNING_BACKEND is dev: with LND it answers 404.',
   })
-  @ApiParam({ name: 'payment_hash', description: '64 hexadecimal digits', example: 'a3f1…' })
+  @ApiParam({
+    name: 'payment_hash',
+    description: '64 hexadecimal digits',
+    example: 'a3f1c0d2e4b5a6978812345678901234567890abcdefabcdefabcdefabcdef01',
+  })
   @ApiOkResponse({ type: SettledDevInvoiceDto })
   @ApiNotFoundResponse({
     type: ErrorBodyDto,
