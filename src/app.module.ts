@@ -12,6 +12,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { CheckoutModule } from './modules/checkout/checkout.module.js';
 import { BankModule } from './modules/bank/bank.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { LightningModule } from './modules/lightning/lightning.module.js';
 import { PaymentRequestsModule } from './modules/payment-requests/payment-requests.module.js';
 import { RatesModule } from './modules/rates/rates.module.js';
 import { ReceiptsModule } from './modules/receipts/receipts.module.js';
@@ -60,6 +61,7 @@ export class AppModule {
         WebhooksModule,
         RatesModule,
         CheckoutModule,
+        LightningModule.forRoot(config),
         HealthModule,
       ],
       providers: [IdempotencyPurger],

@@ -78,6 +78,7 @@ describe('loadConfig', () => {
           timeoutSeconds: 5,
           cacheSeconds: 60,
         },
+        lightning: { backend: 'dev' },
         adminApiKey: undefined,
         urlSigningSecret: undefined,
         signedUrlTtlSeconds: 300,
@@ -248,6 +249,62 @@ describe('loadConfig', () => {
       ]);
       expect(problemsOf({ RATE_CACHE_SECONDS: '3601' })[0]).toMatch(/^RATE_CACHE_SECONDS/);
       expect(problemsOf({ KRAKEN_URL: 'ftp://kraken' })[0]).toMatch(/^KRAKEN_URL/);
+    });
+  });
+
+  describe('lightning', () => {
+    it('uses the dev backend when nothing is configured, LND when LND_REST_URL is set', () => {
+      expect(loadConfig({}).lightning).toEqual({ backend: 'dev' });
+      expect(loadConfig({ LIGHTNING_BACKEND: 'none' }).lightning).toEqual({ backend: 'none' });
+      expect(
+        loadConfig({
+          LND_REST_URL: 'https://127.0.0.1:8080/',
+          LND_MACAROON_HEX: '0201AB',
+          LND_TLS_CERT_PATH: 'lnd/tls.cert',
+        }).lightning,
+      ).toEqual({
+        backend: 'lnd',
+        lnd: {
+          restUrl: 'https://127.0.0.1:8080',
+          macaroonHex: '0201ab',
+          macaroonPath: undefined,
+          tlsCertPath: resolve('lnd/tls.cert'),
+          timeoutSeconds: 10,
+        },
+      });
+    });
+
+    it('reads the macaroon from a file when asked', () => {
+      const { lightning } = loadConfig({
+        LIGHTNING_BACKEND: 'lnd',
+        LND_REST_URL: 'https://lnd.example:8080',
+        LND_MACAROON_PATH: '/secrets/invoice.macaroon',
+        LND_TIMEOUT_SECONDS: '3',
+      });
+      expect(lightning).toMatchObject({
+        lnd: { macaroonHex: undefined, macaroonPath: '/secrets/invoice.macaroon', timeoutSeconds: 3 },
+      });
+    });
+
+    it('refuses an incomplete or unsafe LND configuration', () => {
+      expect(problemsOf({ LIGHTNING_BACKEND: 'lnd', LND_MACAROON_HEX: '00' })).toEqual([
+        'LND_REST_URL is required when LIGHTNING_BACKEND is lnd (e.g. https://127.0.0.1:8080)',
+      ]);
+      expect(problemsOf({ LND_REST_URL: 'http://127.0.0.1:8080', LND_MACAROON_HEX: '00' })[0]).toMatch(
+        /^LND_REST_URL must be an https URL/,
+      );
+      expect(problemsOf({ LND_REST_URL: 'https://127.0.0.1:8080' })).toEqual([
+        'LIGHTNING_BACKEND=lnd needs exactly one of LND_MACAROON_HEX and LND_MACAROON_PATH',
+      ]);
+      expect(
+        problemsOf({ LND_REST_URL: 'https://127.0.0.1:8080', LND_MACAROON_HEX: '0', LND_MACAROON_PATH: 'm' }),
+      ).toHaveLength(1);
+      expect(problemsOf({ LND_REST_URL: 'https://127.0.0.1:8080', LND_MACAROON_HEX: 'xyz' })[0]).toMatch(
+        /^LND_MACAROON_HEX must be the macaroon in hexadecimal/,
+      );
+      expect(problemsOf({ LIGHTNING_BACKEND: 'eclair' })[0]).toMatch(
+        /^LIGHTNING_BACKEND must be one of dev, lnd, none/,
+      );
     });
   });
 

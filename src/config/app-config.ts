@@ -4,6 +4,28 @@ import { isCurrencyCode } from '../common/money/currency.js';
 
 export type StorageDriverName = 'local' | 's3';
 
+export const LIGHTNING_BACKENDS = ['dev', 'lnd', 'none'] as const;
+export type LightningBackendName = (typeof LIGHTNING_BACKENDS)[number];
+
+/** Where Lightning invoices are made and watched. */
+export type LightningConfig =
+  | { backend: 'dev' | 'none' }
+  | {
+      backend: 'lnd';
+      lnd: {
+        /** LND's REST root, https://host:8080. */
+        restUrl: string;
+        /** The macaroon, hex, as LND's Grpc-Metadata-macaroon header wants it (from LND_MACAROON_HEX). */
+        macaroonHex: string | undefined;
+        /** Or the macaroon file (binary, as lncli bakemacaroon writes it), read at boot. */
+        macaroonPath: string | undefined;
+        /** LND's tls.cert: the only certificate authority trusted for restUrl (pinned). Unset: the system's. */
+        tlsCertPath: string | undefined;
+        /** A request to LND that has not been answered within this time has failed. */
+        timeoutSeconds: number;
+      };
+    };
+
 export const RATE_SOURCE_NAMES = ['fixed', 'kraken'] as const;
 export type RateSourceName = (typeof RATE_SOURCE_NAMES)[number];
 
@@ -113,6 +135,7 @@ export interface AppConfig {
     /** How often the chain watcher looks at the open invoices' addresses. */
     pollSeconds: number;
   };
+  lightning: LightningConfig;
   adminApiKey: string | undefined;
   /** HMAC secret of signed URLs; unset: generated once and kept in the database. */
   urlSigningSecret: string | undefined;
@@ -222,6 +245,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     pollSeconds: read.integer('CHAIN_POLL_SECONDS', 30, 1, 3600),
   };
+  const lightning = readLightning(read, problems);
   const adminApiKey = read.optionalSecret('ADMIN_API_KEY', 32);
   const urlSigningSecret = read.optionalSecret('URL_SIGNING_SECRET', 32);
   const signedUrlTtlSeconds = read.integer('SIGNED_URL_TTL_SECONDS', 300, 10, 7 * 24 * 3600);
@@ -266,6 +290,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhooks,
     rates,
     chain,
+    lightning,
     adminApiKey,
     urlSigningSecret,
     signedUrlTtlSeconds,
@@ -275,6 +300,40 @@ export function loadConfig(env: Env = process.env): AppConfig {
     oidc,
     authFailureLimit,
     trustProxy,
+  };
+}
+
+/**
+ * LIGHTNING_BACKEND, unset: `lnd` when LND_REST_URL is set, else `dev` (signed regtest invoices a
+ * developer settles by hand), so that the API works with nothing configured.
+ */
+function readLightning(read: EnvReader, problems: string[]): LightningConfig {
+  const restUrl = read.optionalUrl('LND_REST_URL');
+  const backend = read.oneOf('LIGHTNING_BACKEND', LIGHTNING_BACKENDS, restUrl ? 'lnd' : 'dev');
+  if (backend !== 'lnd') return { backend };
+  const macaroonHex = read.optionalString('LND_MACAROON_HEX');
+  const macaroonPath = read.optionalString('LND_MACAROON_PATH');
+  const tlsCertPath = read.optionalString('LND_TLS_CERT_PATH');
+  const timeoutSeconds = read.integer('LND_TIMEOUT_SECONDS', 10, 1, 120);
+  if (!restUrl)
+    problems.push('LND_REST_URL is required when LIGHTNING_BACKEND is lnd (e.g. https://127.0.0.1:8080)');
+  else if (new URL(restUrl).protocol !== 'https:') {
+    problems.push(`LND_REST_URL must be an https URL: LND's REST API is served over TLS, got "${restUrl}"`);
+  }
+  if ((macaroonHex === undefined) === (macaroonPath === undefined)) {
+    problems.push('LIGHTNING_BACKEND=lnd needs exactly one of LND_MACAROON_HEX and LND_MACAROON_PATH');
+  } else if (macaroonHex !== undefined && !/^(?:[0-9a-fA-F]{2})+$/.test(macaroonHex)) {
+    problems.push('LND_MACAROON_HEX must be the macaroon in hexadecimal (xxd -p -c 10000 invoice.macaroon)');
+  }
+  return {
+    backend,
+    lnd: {
+      restUrl: (restUrl ?? '').replace(/\/+$/, ''),
+      macaroonHex: macaroonHex?.toLowerCase(),
+      macaroonPath: macaroonPath === undefined ? undefined : resolve(macaroonPath),
+      tlsCertPath: tlsCertPath === undefined ? undefined : resolve(tlsCertPath),
+      timeoutSeconds,
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { ApiKey } from '../modules/auth/api-key.entity.js';
 import { Organization } from '../modules/auth/organization.entity.js';
 import { CheckoutInvoice } from '../modules/checkout/checkout-invoice.entity.js';
 import { CheckoutStore } from '../modules/checkout/checkout-store.entity.js';
+import { LightningDevInvoice } from '../modules/lightning/dev/dev-invoice.entity.js';
 import { Charge } from '../modules/payment-requests/charge.entity.js';
 import { PaymentRequest } from '../modules/payment-requests/payment-request.entity.js';
 import { RateQuoteRow } from '../modules/rates/rate-quote.entity.js';
@@ -37,4 +38,5 @@ export const ENTITIES = [
   RateQuoteRow,
   CheckoutStore,
   CheckoutInvoice,
+  LightningDevInvoice,
 ];

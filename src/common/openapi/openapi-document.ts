@@ -29,6 +29,9 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   Checkout:
     'Bitcoin checkout (seed 003): stores on an extended public key, and invoices priced from the rate ' +
     "sources, each paid to the next address of the store's key. `Authorization: Token <key>` or Bearer.",
+  Lightning:
+    'Lightning invoices (BOLT #11) come from the backend of LIGHTNING_BACKEND (lnd, or dev: signed regtest ' +
+    'invoices kept in the database, which a platform admin settles by hand).',
   Health: 'Liveness and readiness, without credentials.',
 };
 
