@@ -10,6 +10,7 @@ import { PaymentRequestStatusesAndUploadHolder1795770996897 } from './1795770996
 import { DomainEvents1795772325142 } from './1795772325142-DomainEvents.js';
 import { Charges1795773296262 } from './1795773296262-Charges.js';
 import { Webhooks1795773550609 } from './1795773550609-Webhooks.js';
+import { ExternalCharges1795776939585 } from './1795776939585-ExternalCharges.js';
 import { RateQuotes1795777101141 } from './1795777101141-RateQuotes.js';
 import { CheckoutScopesForOrganizationAdmins1795777225839 } from './1795777225839-CheckoutScopesForOrganizationAdmins.js';
 import { CheckoutStores1795777225838 } from './1795777225838-CheckoutStores.js';
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   DomainEvents1795772325142,
   Charges1795773296262,
   Webhooks1795773550609,
+  ExternalCharges1795776939585,
   RateQuotes1795777101141,
   CheckoutStores1795777225838,
   CheckoutScopesForOrganizationAdmins1795777225839,

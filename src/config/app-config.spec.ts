@@ -57,6 +57,13 @@ describe('loadConfig', () => {
         storage: { orphanAgeSeconds: 3600, orphanCron: '17 * * * *' },
         jobs: { cronCheckSeconds: 30 },
         idempotency: { leaseSeconds: 30 },
+        chain: {
+          esploraUrls: {
+            mainnet: 'https://blockstream.info/api',
+            testnet: 'https://blockstream.info/testnet/api',
+          },
+          pollSeconds: 30,
+        },
         webhooks: {
           allowedCidrs: [],
           retryScheduleSeconds: [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
@@ -111,8 +118,18 @@ describe('loadConfig', () => {
         WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8, ::1/128,10.1.2.3',
         WEBHOOK_RETRY_SCHEDULE: '0, 1,2',
         WEBHOOK_TIMEOUT_SECONDS: '3',
+        ESPLORA_URL_MAINNET: 'https://esplora.example.com/api/',
+        ESPLORA_URL_TESTNET: 'http://127.0.0.1:3002/testnet/api',
+        CHAIN_POLL_SECONDS: '5',
       });
       expect(config).toMatchObject({
+        chain: {
+          esploraUrls: {
+            mainnet: 'https://esplora.example.com/api',
+            testnet: 'http://127.0.0.1:3002/testnet/api',
+          },
+          pollSeconds: 5,
+        },
         webhooks: {
           allowedCidrs: ['127.0.0.0/8', '::1/128', '10.1.2.3'],
           retryScheduleSeconds: [0, 1, 2],
@@ -265,6 +282,10 @@ describe('loadConfig', () => {
       ['WEBHOOK_RETRY_SCHEDULE', '-1'],
       ['WEBHOOK_RETRY_SCHEDULE', '0,,5'],
       ['WEBHOOK_TIMEOUT_SECONDS', '31'],
+      ['ESPLORA_URL_MAINNET', 'ftp://esplora.example.com'],
+      ['ESPLORA_URL_TESTNET', 'not a url'],
+      ['CHAIN_POLL_SECONDS', '0'],
+      ['CHAIN_POLL_SECONDS', '30s'],
     ])('refuses %s=%j with a problem naming the variable', (name, value) => {
       const problems = problemsOf({ [name]: value });
       expect(problems).toHaveLength(1);

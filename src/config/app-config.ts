@@ -91,6 +91,15 @@ export interface AppConfig {
     /** A quote from a network source is reused, by every replica, for this long, and never after. */
     cacheSeconds: number;
   };
+  chain: {
+    /**
+     * Esplora-compatible REST APIs (Blockstream's esplora, mempool.space's /api), by network: where the
+     * chain watcher reads the checkout addresses' transactions and the tip height.
+     */
+    esploraUrls: { mainnet: string; testnet: string };
+    /** How often the chain watcher looks at the open invoices' addresses. */
+    pollSeconds: number;
+  };
   adminApiKey: string | undefined;
   /** HMAC secret of signed URLs; unset: generated once and kept in the database. */
   urlSigningSecret: string | undefined;
@@ -186,6 +195,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'RATE_SOURCES lists fixed but FIXED_RATES is empty (e.g. FIXED_RATES=BTC_EUR=60000,EUR_USD=1.08)',
     );
   }
+  const chain = {
+    esploraUrls: {
+      mainnet: read.url('ESPLORA_URL_MAINNET', 'https://blockstream.info/api').replace(/\/+$/, ''),
+      testnet: read.url('ESPLORA_URL_TESTNET', 'https://blockstream.info/testnet/api').replace(/\/+$/, ''),
+    },
+    pollSeconds: read.integer('CHAIN_POLL_SECONDS', 30, 1, 3600),
+  };
   const adminApiKey = read.optionalSecret('ADMIN_API_KEY', 32);
   const urlSigningSecret = read.optionalSecret('URL_SIGNING_SECRET', 32);
   const signedUrlTtlSeconds = read.integer('SIGNED_URL_TTL_SECONDS', 300, 10, 7 * 24 * 3600);
@@ -228,6 +244,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     idempotency,
     webhooks,
     rates,
+    chain,
     adminApiKey,
     urlSigningSecret,
     signedUrlTtlSeconds,

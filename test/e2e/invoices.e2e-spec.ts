@@ -482,6 +482,13 @@ describe('seed 004 /api/v1/invoices', () => {
         note: null,
         chargeType: 'cash',
         createdAt: full.body.charges[1].creationTime,
+        // The canonical charge's state (issue 11): a manual charge is settled when it is made.
+        state: 'settled',
+        settledAt: full.body.charges[1].creationTime,
+        voidedAt: null,
+        confirmations: null,
+        originalAmount: null,
+        originalCurrency: null,
       });
       expect(rows.find((r) => r.type === 'payment_request.cancelled')!.payload).toMatchObject({
         status: 'cancelled',

@@ -120,6 +120,7 @@ describe('/api/v1/payment-requests', () => {
         status: 'unpaid',
         amountPaid: '0.00',
         amountDue: '1200.50',
+        amountPending: '0.00',
         charges: [],
         invoice: null,
         createdAt: expect.stringMatching(ISO_UTC),

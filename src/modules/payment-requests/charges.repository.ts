@@ -7,7 +7,7 @@ import { Charge } from './charge.entity.js';
 export class ChargesRepository {
   constructor(@InjectRepository(Charge) private readonly charges: Repository<Charge>) {}
 
-  /** The request's standing charges, oldest first; in `manager`'s transaction when given. */
+  /** The request's charges (voided ones included), oldest first; in `manager`'s transaction when given. */
   forRequest(paymentRequestId: string, manager?: EntityManager): Promise<Charge[]> {
     return (manager?.getRepository(Charge) ?? this.charges).find({
       where: { paymentRequestId },
@@ -30,6 +30,10 @@ export class ChargesRepository {
   insert(manager: EntityManager, fields: Omit<Charge, 'id'>): Promise<Charge> {
     const repository = manager.getRepository(Charge);
     return repository.save(repository.create(fields));
+  }
+
+  save(manager: EntityManager, charge: Charge): Promise<Charge> {
+    return manager.getRepository(Charge).save(charge);
   }
 
   async delete(manager: EntityManager, charge: Charge): Promise<void> {

@@ -39,6 +39,11 @@ function charge(id: string, amount: string, at: string, fields: Partial<Charge> 
     note: null,
     chargeType: 'manual',
     createdAt: new Date(at),
+    settledAt: new Date(at),
+    voidedAt: null,
+    confirmations: null,
+    originalAmount: null,
+    originalCurrency: null,
     ...fields,
   };
 }
@@ -88,6 +93,18 @@ describe('presentInvoice (seed 004)', () => {
     expect(presentInvoice({ request: request({ status: 'paid', paidAt }), charges }).status).toBe(20);
   });
 
+  it('lists only settled charges: a pending one appears once it settles, a voided one never', () => {
+    const t = '2017-05-23T18:00:00.000Z';
+    const charges = [
+      charge('paid', '30', t),
+      charge('seen', '50', t, { chargeType: 'bitcoin', reference: 'aa:0', settledAt: null }),
+      charge('gone', '20', t, { chargeType: 'bitcoin', reference: 'bb:1', voidedAt: new Date(t) }),
+    ];
+    const shown = presentInvoice({ request: request({ status: 'partially_paid' }), charges });
+    expect(shown).toMatchObject({ status: 10, paidTime: null });
+    expect(shown.charges.map((c) => c.id)).toEqual(['paid']);
+  });
+
   it('shows partially paid and cancelled as 10 with no paid time', () => {
     const charges = [charge('c1', '40', '2017-05-23T18:00:00.000Z')];
     for (const status of ['partially_paid', 'cancelled'] as const) {
@@ -127,7 +144,43 @@ describe('presentPaymentRequest: amountPaid, amountDue and charges', () => {
       note: null,
       chargeType: 'manual',
       createdAt: '2017-05-23T18:00:00.000Z',
+      state: 'settled',
+      settledAt: '2017-05-23T18:00:00.000Z',
+      voidedAt: null,
+      confirmations: null,
+      originalAmount: null,
+      originalCurrency: null,
     });
+  });
+
+  it('shows every charge with its state, amountPending beside amountPaid, and the satoshis received', () => {
+    const t = '2017-05-23T18:00:00.000Z';
+    const charges = [
+      charge('paid', '30', t),
+      charge('seen', '50', t, {
+        chargeType: 'bitcoin',
+        reference: 'aa:0',
+        settledAt: null,
+        confirmations: 0,
+        originalAmount: '0.00228',
+        originalCurrency: 'BTC',
+      }),
+      charge('gone', '20', t, { chargeType: 'bitcoin', voidedAt: new Date('2017-05-23T19:00:00.000Z') }),
+    ];
+    const shown = presentPaymentRequest({ request: request({ status: 'partially_paid' }), charges });
+    expect(shown).toMatchObject({ amountPaid: '30.00', amountDue: '70.00', amountPending: '50.00' });
+    expect(shown.charges.map((c) => [c.id, c.state])).toEqual([
+      ['paid', 'settled'],
+      ['seen', 'pending'],
+      ['gone', 'voided'],
+    ]);
+    expect(shown.charges[1]).toMatchObject({
+      settledAt: null,
+      confirmations: 0,
+      originalAmount: '0.00228000',
+      originalCurrency: 'BTC',
+    });
+    expect(shown.charges[2]).toMatchObject({ voidedAt: '2017-05-23T19:00:00.000Z' });
   });
 
   it('owes nothing once cancelled: amountDue is what to give back', () => {

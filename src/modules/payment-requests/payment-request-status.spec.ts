@@ -9,7 +9,20 @@ import {
 } from './payment-request-status.js';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 27, 9, minute));
-const charge = (amount: string, minute: number): ChargeFact => ({ amount, createdAt: at(minute) });
+/** A charge settled when it was made (every manual charge, seed 004's). */
+const charge = (amount: string, minute: number): ChargeFact => ({
+  amount,
+  createdAt: at(minute),
+  settledAt: at(minute),
+  voidedAt: null,
+});
+/** A charge seen but not settled yet (a transaction in the mempool, short of its confirmations). */
+const pending = (amount: string, minute: number): ChargeFact => ({
+  amount,
+  createdAt: at(minute),
+  settledAt: null,
+  voidedAt: null,
+});
 const facts = (over: Partial<PaymentFacts> = {}): PaymentFacts => ({
   total: '100.00',
   currency: 'EUR',
@@ -25,6 +38,7 @@ describe('paymentState', () => {
         status: 'unpaid',
         amountPaid: '0.00',
         amountDue: '100.00',
+        amountPending: '0.00',
         paidAt: null,
       });
     });
@@ -34,6 +48,7 @@ describe('paymentState', () => {
         status: 'partially_paid',
         amountPaid: '40.00',
         amountDue: '60.00',
+        amountPending: '0.00',
         paidAt: null,
       });
     });
@@ -42,7 +57,13 @@ describe('paymentState', () => {
       const state = paymentState(
         facts({ charges: [charge('33.33', 1), charge('33.33', 2), charge('33.34', 3)] }),
       );
-      expect(state).toEqual({ status: 'paid', amountPaid: '100.00', amountDue: '0.00', paidAt: at(3) });
+      expect(state).toEqual({
+        status: 'paid',
+        amountPaid: '100.00',
+        amountDue: '0.00',
+        amountPending: '0.00',
+        paidAt: at(3),
+      });
     });
 
     it('is overpaid above the total, with a negative amount due, paid since the charge that crossed', () => {
@@ -50,6 +71,7 @@ describe('paymentState', () => {
         status: 'overpaid',
         amountPaid: '110.00',
         amountDue: '-10.00',
+        amountPending: '0.00',
         paidAt: at(2),
       });
     });
@@ -92,6 +114,7 @@ describe('paymentState', () => {
         status: 'unpaid',
         amountPaid: '0.00',
         amountDue: '100.00',
+        amountPending: '0.00',
         paidAt: null,
       });
     });
@@ -125,6 +148,7 @@ describe('paymentState', () => {
         status: 'cancelled',
         amountPaid: '0.00',
         amountDue: '0.00',
+        amountPending: '0.00',
         paidAt: null,
       });
     });
@@ -134,6 +158,7 @@ describe('paymentState', () => {
         status: 'cancelled',
         amountPaid: '40.00',
         amountDue: '-40.00',
+        amountPending: '0.00',
         paidAt: null,
       });
     });
@@ -153,7 +178,13 @@ describe('paymentState', () => {
           charges: [charge('333', 1), charge('333', 2), charge('334', 3)],
         }),
       );
-      expect(state).toEqual({ status: 'paid', amountPaid: '1000', amountDue: '0', paidAt: at(3) });
+      expect(state).toEqual({
+        status: 'paid',
+        amountPaid: '1000',
+        amountDue: '0',
+        amountPending: '0',
+        paidAt: at(3),
+      });
     });
 
     it('shows a partial JPY payment without decimals', () => {
@@ -161,6 +192,7 @@ describe('paymentState', () => {
         status: 'partially_paid',
         amountPaid: '1',
         amountDue: '999',
+        amountPending: '0',
         paidAt: null,
       });
     });
@@ -191,6 +223,92 @@ describe('paymentState', () => {
       ).toThrow(RangeError);
     });
   });
+
+  describe('pending, settled and voided charges', () => {
+    const voided = (amount: string, minute: number, settled: boolean): ChargeFact => ({
+      amount,
+      createdAt: at(minute),
+      settledAt: settled ? at(minute) : null,
+      voidedAt: at(minute + 1),
+    });
+
+    it('does not count a pending charge as paid: it shows as pending, all of the total still due', () => {
+      expect(paymentState(facts({ charges: [pending('100', 1)] }))).toEqual({
+        status: 'unpaid',
+        amountPaid: '0.00',
+        amountDue: '100.00',
+        amountPending: '100.00',
+        paidAt: null,
+      });
+    });
+
+    it('counts settled charges only, and the pending ones beside them', () => {
+      expect(paymentState(facts({ charges: [charge('30', 1), pending('70', 2)] }))).toEqual({
+        status: 'partially_paid',
+        amountPaid: '30.00',
+        amountDue: '70.00',
+        amountPending: '70.00',
+        paidAt: null,
+      });
+    });
+
+    it('is paid since the settlement of the charge that covered, not since it was seen', () => {
+      const seenThenSettled: ChargeFact = { ...pending('100', 1), settledAt: at(20) };
+      expect(paymentState(facts({ charges: [seenThenSettled] }))).toEqual({
+        status: 'paid',
+        amountPaid: '100.00',
+        amountDue: '0.00',
+        amountPending: '0.00',
+        paidAt: at(20),
+      });
+    });
+
+    it('orders charges by settlement: the one settled last covers, whatever order they were seen in', () => {
+      const early = { ...pending('50', 1), settledAt: at(30) };
+      const late = { ...pending('50', 5), settledAt: at(10) };
+      expect(paymentState(facts({ charges: [early, late] }))).toMatchObject({
+        status: 'paid',
+        paidAt: at(30),
+      });
+    });
+
+    it('counts a voided charge neither as paid nor as pending, settled before or not', () => {
+      const state = paymentState(
+        facts({ charges: [voided('100', 1, true), voided('40', 2, false), charge('10', 3)] }),
+      );
+      expect(state).toEqual({
+        status: 'partially_paid',
+        amountPaid: '10.00',
+        amountDue: '90.00',
+        amountPending: '0.00',
+        paidAt: null,
+      });
+    });
+
+    it('is unpaid again when the charge that paid is voided', () => {
+      expect(paymentState(facts({ charges: [voided('100', 1, true)] }))).toMatchObject({
+        status: 'unpaid',
+        amountPaid: '0.00',
+        paidAt: null,
+      });
+    });
+
+    it('shows pending money on a cancelled request too (a late payment on its way)', () => {
+      expect(paymentState(facts({ charges: [pending('25', 3)], cancelledAt: at(2) }))).toMatchObject({
+        status: 'cancelled',
+        amountPaid: '0.00',
+        amountDue: '0.00',
+        amountPending: '25.00',
+      });
+    });
+
+    it('takes a charge of zero (a few satoshis worth less than a cent) without changing the status', () => {
+      expect(paymentState(facts({ charges: [charge('0', 1)] }))).toMatchObject({
+        status: 'unpaid',
+        amountPaid: '0.00',
+      });
+    });
+  });
 });
 
 describe('what a state allows', () => {
@@ -214,13 +332,21 @@ describe('what a state allows', () => {
   });
 
   it('changes terms only while nothing was received', () => {
-    expect([unpaid, partial, paid, overpaid, cancelled].map(canChangeTerms)).toEqual([
+    expect([unpaid, partial, paid, overpaid, cancelled].map((s) => canChangeTerms(s, []))).toEqual([
       true,
       false,
       false,
       false,
       false,
     ]);
+  });
+
+  it('keeps the terms once any charge exists, even one pending, voided or worth zero', () => {
+    const seen = state({ charges: [pending('100', 1)] });
+    expect(seen.status).toBe('unpaid');
+    expect(canChangeTerms(seen, [pending('100', 1)])).toBe(false);
+    expect(canChangeTerms(unpaid, [{ ...pending('1', 1), voidedAt: at(2) }])).toBe(false);
+    expect(canChangeTerms(unpaid, [charge('0', 1)])).toBe(false);
   });
 
   it('attaches an invoice document unless cancelled', () => {

@@ -1,10 +1,10 @@
 import { formatMoney } from '../../common/money/money.js';
 import type { ChargeDto, PaymentRequestDto } from './dto/payment-request.dto.js';
 import type { Charge } from './charge.entity.js';
-import { paymentState } from './payment-request-status.js';
+import { chargeState, paymentState } from './payment-request-status.js';
 import type { PaymentRequest } from './payment-request.entity.js';
 
-/** A request with its standing charges: what both its views are made of. */
+/** A request with its charges (voided ones included): what both its views are made of. */
 export interface PaymentRequestWithCharges {
   request: PaymentRequest;
   charges: Charge[];
@@ -28,6 +28,7 @@ export function presentPaymentRequest({ request: p, charges }: PaymentRequestWit
     status: p.status,
     amountPaid: state.amountPaid,
     amountDue: state.amountDue,
+    amountPending: state.amountPending,
     charges: charges.map((c) => presentCharge(c, p.currency)),
     invoice:
       p.invoiceUploadId && p.invoiceFileName && p.invoiceMimeType && p.invoiceAttachedAt
@@ -56,6 +57,13 @@ export function presentCharge(c: Charge, currency: string): ChargeDto {
     note: c.note,
     chargeType: c.chargeType,
     createdAt: c.createdAt.toISOString(),
+    state: chargeState(c),
+    settledAt: c.settledAt?.toISOString() ?? null,
+    voidedAt: c.voidedAt?.toISOString() ?? null,
+    confirmations: c.confirmations,
+    originalAmount:
+      c.originalAmount === null ? null : shownAmount(c.originalAmount, c.originalCurrency ?? ''),
+    originalCurrency: c.originalCurrency,
   };
 }
 

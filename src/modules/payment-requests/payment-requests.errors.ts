@@ -45,3 +45,20 @@ export const invoiceHasCharges = (count: number) =>
     'An invoice with charges cannot be deleted: delete its charges or cancel it instead',
     { charges: count },
   );
+
+/** bitcoin and lightning charges are recorded by their payment method only (the chain watcher…). */
+export const externalChargeByHand = (chargeType: string) => {
+  const message = `chargeType ${chargeType} is recorded only by its payment method (the chain watcher, the Lightning backend), not by hand`;
+  return new DomainError('unprocessable', 'VALIDATION_FAILED', message, [
+    { field: 'chargeType', messages: [message] },
+  ]);
+};
+
+/** A payment method's charge is a record of money on a chain: it is voided by its method, never deleted. */
+export const chargeNotDeletable = (chargeType: string) =>
+  new DomainError(
+    'conflict',
+    'CHARGE_NOT_DELETABLE',
+    `A ${chargeType} charge is recorded by its payment method and cannot be deleted`,
+    { chargeType },
+  );

@@ -12,6 +12,9 @@ export const PAYMENT_REQUEST_EVENTS = {
   cancelled: 'payment_request.cancelled',
   chargeCreated: 'charge.created',
   chargeDeleted: 'charge.deleted',
+  chargeUpdated: 'charge.updated',
+  chargeSettled: 'charge.settled',
+  chargeVoided: 'charge.voided',
 } as const;
 
 declare module '../../events/domain-events.js' {
@@ -21,11 +24,17 @@ declare module '../../events/domain-events.js' {
     'payment_request.updated': PaymentRequestDto;
     /** Its charges came to cover the total (seed 004's 20). */
     'payment_request.paid': PaymentRequestDto;
-    /** Its charges no longer cover the total (a charge was deleted): back to seed 004's 10. */
+    /** Its charges no longer cover the total (a charge was deleted or voided): back to seed 004's 10. */
     'payment_request.unpaid': PaymentRequestDto;
     'payment_request.cancelled': PaymentRequestDto;
     'charge.created': ChargeDto;
     /** The charge as it was. */
     'charge.deleted': ChargeDto;
+    /** A payment method's charge changed without settling: its confirmations. */
+    'charge.updated': ChargeDto;
+    /** A pending charge settled: it now counts in amountPaid. */
+    'charge.settled': ChargeDto;
+    /** A charge was voided (its transaction was replaced): it counts for nothing, and stays as a record. */
+    'charge.voided': ChargeDto;
   }
 }

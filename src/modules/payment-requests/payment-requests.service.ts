@@ -7,12 +7,13 @@ import { isPositive, parseMoney } from '../../common/money/money.js';
 import type { CursorPosition } from '../../common/pagination/cursor.js';
 import { DomainEvents } from '../../events/domain-events.js';
 import { UploadsService, type FileUrl } from '../uploads/uploads.service.js';
-import type { Charge } from './charge.entity.js';
+import { isExternalChargeType, type Charge, type ExternalChargeType } from './charge.entity.js';
 import { ChargesRepository } from './charges.repository.js';
 import {
   canAttachDocument,
   canChangeTerms,
   cancelOutcome,
+  chargeState,
   isCovered,
   paymentState,
   type PaymentRequestStatus,
@@ -26,7 +27,9 @@ import {
 } from './payment-request.presenter.js';
 import { PAYMENT_REQUEST_EVENTS as EVENTS } from './payment-requests.events.js';
 import {
+  chargeNotDeletable,
   chargeNotFound,
+  externalChargeByHand,
   invalidAmount,
   invoiceHasCharges,
   invoiceNotAttached,
@@ -49,6 +52,50 @@ export interface ChargeInput {
   reference?: string | null;
   note?: string | null;
   chargeType: string;
+}
+
+/** A payment method's charge, named as its method knows it: a Bitcoin output's `txid:vout`. */
+export interface ExternalChargeKey {
+  chargeType: ExternalChargeType;
+  reference: string;
+}
+
+export interface ExternalChargeInput extends ExternalChargeKey {
+  /**
+   * In the request's currency, at most at its scale, > 0 (or 0 beside an originalAmount > 0: a few
+   * satoshis worth less than a cent). A function is called under the request's row lock with the request
+   * and its charges as they are then: where the amount depends on what was already received (a Bitcoin
+   * output's share of the invoice amount, checkout/chain/settlement-amounts.ts).
+   */
+  amount: string | ((current: PaymentRequestWithCharges) => string);
+  /** Settled at once (enough confirmations already), or pending. */
+  settled: boolean;
+  confirmations?: number | null;
+  /** What was really received, when not in the request's currency: satoshis as BTC at 8 decimals. */
+  originalAmount?: string | null;
+  originalCurrency?: string | null;
+  note?: string | null;
+}
+
+export interface ExternalChargeChange {
+  /** Written when it differs (charge.updated), whatever the state. */
+  confirmations?: number;
+  /** Settles a pending charge (charge.settled); harmless when settled already. */
+  settle?: boolean;
+}
+
+/** The request after the call, the charge concerned, and whether anything was written. */
+export interface ExternalChargeResult extends PaymentRequestWithCharges {
+  charge: Charge;
+  changed: boolean;
+}
+
+export interface InTransaction {
+  /**
+   * The caller's transaction, to do more in it (its manager must be in a transaction, where the
+   * request's row lock is taken). Without it each call is a transaction of its own.
+   */
+  manager?: EntityManager;
 }
 
 @Injectable()
@@ -118,7 +165,7 @@ export class PaymentRequestsService {
     return this.dataSource.transaction(async (manager) => {
       const { request, charges } = await this.lock(manager, organizationId, id);
       const state = stateOf(request, charges);
-      if (!canChangeTerms(state)) throw paymentRequestNotEditable(state.status);
+      if (!canChangeTerms(state, charges)) throw paymentRequestNotEditable(state.status);
       if (input.amount !== undefined || input.currency !== undefined) {
         const currency = input.currency ?? request.currency;
         request.amount = amountIn(input.amount ?? request.amount, currency);
@@ -171,10 +218,12 @@ export class PaymentRequestsService {
     input: ChargeInput,
     withinWrite?: WithinWrite<PaymentRequestWithCharges>,
   ): Promise<PaymentRequestWithCharges> {
+    if (isExternalChargeType(input.chargeType)) throw externalChargeByHand(input.chargeType);
     return this.dataSource.transaction(async (manager) => {
       const { request, charges } = await this.lock(manager, organizationId, id);
       const parsed = parseMoney(input.amount, request.currency);
       if ('problem' in parsed || !isPositive(parsed.value)) throw invalidAmount(request.currency);
+      const now = new Date();
       const charge = await this.charges.insert(manager, {
         organizationId,
         paymentRequestId: request.id,
@@ -182,7 +231,13 @@ export class PaymentRequestsService {
         reference: input.reference ?? null,
         note: input.note ?? null,
         chargeType: input.chargeType,
-        createdAt: new Date(),
+        createdAt: now,
+        // Money counted by hand is received when it is recorded.
+        settledAt: now,
+        voidedAt: null,
+        confirmations: null,
+        originalAmount: null,
+        originalCurrency: null,
       });
       const after = await this.resettle(manager, request, [...charges, charge]);
       await this.events.record(manager, {
@@ -205,6 +260,7 @@ export class PaymentRequestsService {
       const { request, charges } = await this.lock(manager, organizationId, id);
       const charge = charges.find((c) => c.id === chargeId);
       if (!charge) throw chargeNotFound();
+      if (isExternalChargeType(charge.chargeType)) throw chargeNotDeletable(charge.chargeType);
       await this.charges.delete(manager, charge);
       const after = await this.resettle(
         manager,
@@ -217,6 +273,130 @@ export class PaymentRequestsService {
         payload: presentCharge(charge, request.currency),
       });
       return after;
+    });
+  }
+
+  // ---- Payment methods (the chain watcher, the Lightning backend) -----------------------------------
+  //
+  // Each call: one transaction (the caller's, when given) holding the request's row lock, in which the
+  // charge, the status recomputed over every charge, and the events are written together. Two watchers
+  // seeing the same payment are applied one after the other: the second finds the first's charge.
+
+  /**
+   * Records a charge seen by a payment method, pending or settled, once per (request, type, reference):
+   * a second call with a reference already standing returns that charge and writes nothing (changed:
+   * false), racing calls included; the unique index UQ_charges_external_reference backs this. A voided
+   * charge does not stand: its reference can be recorded anew (a transaction broadcast again).
+   * A charge on a cancelled request is recorded, as addCharge does (a late payment).
+   */
+  async recordExternalCharge(
+    organizationId: string,
+    paymentRequestId: string,
+    input: ExternalChargeInput,
+    options: InTransaction = {},
+  ): Promise<ExternalChargeResult> {
+    return this.inTransaction(options, async (manager) => {
+      const current = await this.lock(manager, organizationId, paymentRequestId);
+      const existing = standing(current.charges, input);
+      if (existing) return { ...current, charge: existing, changed: false };
+      const { request, charges } = current;
+      const amount = typeof input.amount === 'function' ? input.amount(current) : input.amount;
+      const original = originalIn(input.originalAmount ?? null, input.originalCurrency ?? null);
+      const parsed = parseMoney(amount, request.currency);
+      if ('problem' in parsed) throw invalidAmount(request.currency);
+      if (!isPositive(parsed.value) && !(isZero(parsed.value) && original && isPositive(original.amount)))
+        throw invalidAmount(request.currency);
+      const now = new Date();
+      const charge = await this.charges.insert(manager, {
+        organizationId,
+        paymentRequestId: request.id,
+        amount: parsed.value,
+        reference: input.reference,
+        note: input.note ?? null,
+        chargeType: input.chargeType,
+        createdAt: now,
+        settledAt: input.settled ? now : null,
+        voidedAt: null,
+        confirmations: confirmationsIn(input.confirmations ?? null),
+        originalAmount: original?.amount ?? null,
+        originalCurrency: original?.currency ?? null,
+      });
+      const after = await this.resettle(manager, request, [...charges, charge]);
+      await this.events.record(manager, {
+        type: EVENTS.chargeCreated,
+        organizationId,
+        payload: presentCharge(charge, request.currency),
+      });
+      return { ...after, charge, changed: true };
+    });
+  }
+
+  /**
+   * Updates the standing charge of this reference: its confirmations (charge.updated) and/or settles it
+   * (charge.settled, and payment_request.paid when the settled charges now cover the total). Writes
+   * nothing when nothing changes. 404 CHARGE_NOT_FOUND when no charge of this reference stands.
+   */
+  async updateExternalCharge(
+    organizationId: string,
+    paymentRequestId: string,
+    key: ExternalChargeKey,
+    change: ExternalChargeChange,
+    options: InTransaction = {},
+  ): Promise<ExternalChargeResult> {
+    return this.inTransaction(options, async (manager) => {
+      const current = await this.lock(manager, organizationId, paymentRequestId);
+      const charge = standing(current.charges, key);
+      if (!charge) throw chargeNotFound();
+      const { request, charges } = current;
+      const confirmations =
+        change.confirmations === undefined ? charge.confirmations : confirmationsIn(change.confirmations);
+      const settles = change.settle === true && charge.settledAt === null;
+      if (confirmations === charge.confirmations && !settles) return { ...current, charge, changed: false };
+      charge.confirmations = confirmations;
+      if (settles) charge.settledAt = new Date();
+      await this.charges.save(manager, charge);
+      const after = await this.resettle(manager, request, charges);
+      await this.events.record(manager, {
+        type: settles ? EVENTS.chargeSettled : EVENTS.chargeUpdated,
+        organizationId,
+        payload: presentCharge(charge, request.currency),
+      });
+      return { ...after, charge, changed: true };
+    });
+  }
+
+  /**
+   * Voids the standing charge of this reference (its transaction was replaced and left the mempool):
+   * it then counts for nothing and stays as a record (charge.voided; payment_request.unpaid when the
+   * settled charges no longer cover the total). Voiding again writes nothing and returns the voided
+   * charge; 404 CHARGE_NOT_FOUND when the reference was never recorded.
+   */
+  async voidExternalCharge(
+    organizationId: string,
+    paymentRequestId: string,
+    key: ExternalChargeKey,
+    options: InTransaction = {},
+  ): Promise<ExternalChargeResult> {
+    return this.inTransaction(options, async (manager) => {
+      const current = await this.lock(manager, organizationId, paymentRequestId);
+      const charge = standing(current.charges, key);
+      if (!charge) {
+        const voided = current.charges.findLast(
+          (c) => c.chargeType === key.chargeType && c.reference === key.reference,
+        );
+        if (!voided) throw chargeNotFound();
+        return { ...current, charge: voided, changed: false };
+      }
+      const { request, charges } = current;
+      charge.voidedAt = new Date();
+      await this.charges.save(manager, charge);
+      const after = await this.resettle(manager, request, charges);
+      await this.events.record(manager, {
+        type: EVENTS.chargeVoided,
+        organizationId,
+        payload: presentCharge(charge, request.currency),
+      });
+      return { ...after, charge, changed: true };
     });
   }
 
@@ -267,7 +447,14 @@ export class PaymentRequestsService {
     return this.uploads.fileUrl(request.invoiceKey, request.invoiceFileName, request.invoiceMimeType);
   }
 
-  /** The request, locked for the transaction, with its standing charges read under that lock. */
+  private inTransaction<T>(options: InTransaction, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!options.manager) return this.dataSource.transaction(work);
+    if (!options.manager.queryRunner?.isTransactionActive)
+      throw new Error("a caller's manager must be in a transaction: the request's row lock is taken in it");
+    return work(options.manager);
+  }
+
+  /** The request, locked for the transaction, with its charges read under that lock. */
   private async lock(
     manager: EntityManager,
     organizationId: string,
@@ -315,7 +502,38 @@ export class PaymentRequestsService {
   }
 }
 
-/** The request's state from its standing charges, read under its row lock. */
+/** The charge of this key that is not voided (at most one: UQ_charges_external_reference). */
+function standing(charges: readonly Charge[], key: ExternalChargeKey): Charge | undefined {
+  return charges.find(
+    (c) => c.chargeType === key.chargeType && c.reference === key.reference && chargeState(c) !== 'voided',
+  );
+}
+
+function isZero(amount: string): boolean {
+  return !isPositive(amount) && !amount.trim().startsWith('-');
+}
+
+/** A payment method's own figures are checked like input: a bug there must not write a bad record. */
+function confirmationsIn(confirmations: number | null): number | null {
+  if (confirmations === null) return null;
+  if (!Number.isSafeInteger(confirmations) || confirmations < 0)
+    throw new RangeError(`confirmations must be a whole number >= 0, got ${confirmations}`);
+  return confirmations;
+}
+
+function originalIn(
+  amount: string | null,
+  currency: string | null,
+): { amount: string; currency: string } | null {
+  if (amount === null && currency === null) return null;
+  if (amount === null || currency === null || !isCurrencyCode(currency))
+    throw new RangeError('originalAmount and originalCurrency go together, with a currency code');
+  const parsed = parseMoney(amount, currency);
+  if ('problem' in parsed) throw new RangeError(`originalAmount ${amount} is not an amount in ${currency}`);
+  return { amount: parsed.value, currency };
+}
+
+/** The request's state from its charges, read under its row lock. */
 function stateOf(request: PaymentRequest, charges: readonly Charge[]): PaymentState {
   return paymentState({
     total: request.amount,

@@ -11,6 +11,9 @@ export const PAYMENT_EVENT_TYPES = [
   'payment_request.cancelled',
   'charge.created',
   'charge.deleted',
+  'charge.updated',
+  'charge.settled',
+  'charge.voided',
 ] as const;
 
 export const WEBHOOK_TEST_EVENT = 'webhook.test';

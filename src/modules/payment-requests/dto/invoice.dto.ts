@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsPositiveAmount, toAmountString } from '../../../common/money/money.validators.js';
 import { Trim } from '../../../common/validation/trim.decorator.js';
-import { CHARGE_TYPES } from '../charge.entity.js';
+import { CHARGE_TYPES, isExternalChargeType, MANUAL_CHARGE_TYPES } from '../charge.entity.js';
 
 // PostgreSQL text cannot hold U+0000.
 // eslint-disable-next-line no-control-regex
@@ -85,8 +85,17 @@ export class CreateChargeDto {
   @Matches(NO_NUL, { message: 'note must not contain NUL characters' })
   note?: string | null;
 
-  @ApiProperty({ enum: CHARGE_TYPES, example: 'stripe' })
-  @IsIn(CHARGE_TYPES, { message: `chargeType must be one of ${CHARGE_TYPES.join(', ')}` })
+  @ApiProperty({
+    enum: MANUAL_CHARGE_TYPES,
+    example: 'stripe',
+    description: 'bitcoin and lightning charges are recorded only by their payment method (422 here)',
+  })
+  @IsIn(MANUAL_CHARGE_TYPES, {
+    message: ({ value }) =>
+      isExternalChargeType(value)
+        ? `chargeType ${value} is recorded only by its payment method (the chain watcher, the Lightning backend), not by hand`
+        : `chargeType must be one of ${MANUAL_CHARGE_TYPES.join(', ')}`,
+  })
   chargeType: string;
 }
 

@@ -168,8 +168,42 @@ export class ChargeDto {
   @ApiProperty({ enum: CHARGE_TYPES })
   chargeType: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', description: 'When it was recorded (seen)' })
   createdAt: string;
+
+  @ApiProperty({
+    enum: ['pending', 'settled', 'voided'],
+    description:
+      'pending: seen, not counted yet (a transaction in the mempool or short of its confirmations); settled: ' +
+      'counted in amountPaid (a manual charge is settled when it is made); voided: its transaction was replaced, ' +
+      'it counts for nothing and stays as a record',
+  })
+  state: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  settledAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  voidedAt: string | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 1,
+    description: "A Bitcoin charge's confirmations when last seen; null for methods without them",
+  })
+  confirmations: number | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '0.04576250',
+    description: 'What was really received when not in the request currency (BTC at 8 decimals)',
+  })
+  originalAmount: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'BTC' })
+  originalCurrency: string | null;
 }
 
 export class PaymentRequestDto {
@@ -194,7 +228,7 @@ export class PaymentRequestDto {
   @ApiProperty({ enum: PAYMENT_REQUEST_STATUSES })
   status: string;
 
-  @ApiProperty({ example: '0.00', description: "The sum of the charges, at the currency's scale" })
+  @ApiProperty({ example: '0.00', description: "The sum of the settled charges, at the currency's scale" })
   amountPaid: string;
 
   @ApiProperty({
@@ -203,7 +237,17 @@ export class PaymentRequestDto {
   })
   amountDue: string;
 
-  @ApiProperty({ type: [ChargeDto], description: 'The standing charges, oldest first' })
+  @ApiProperty({
+    example: '0.00',
+    description:
+      'The sum of the pending charges (seen, not settled yet), counted neither as paid nor in amountDue',
+  })
+  amountPending: string;
+
+  @ApiProperty({
+    type: [ChargeDto],
+    description: 'Every charge, oldest first: pending, settled, and voided ones (which count for nothing)',
+  })
   charges: ChargeDto[];
 
   @ApiProperty({ type: PaymentRequestInvoiceDto, nullable: true })
