@@ -12,8 +12,9 @@ import { Charges1795773296262 } from './1795773296262-Charges.js';
 import { Webhooks1795773550609 } from './1795773550609-Webhooks.js';
 import { ExternalCharges1795776939585 } from './1795776939585-ExternalCharges.js';
 import { RateQuotes1795777101141 } from './1795777101141-RateQuotes.js';
-import { CheckoutScopesForOrganizationAdmins1795777225839 } from './1795777225839-CheckoutScopesForOrganizationAdmins.js';
 import { CheckoutStores1795777225838 } from './1795777225838-CheckoutStores.js';
+import { CheckoutScopesForOrganizationAdmins1795777225839 } from './1795777225839-CheckoutScopesForOrganizationAdmins.js';
+import { ChainWatcher1795780072025 } from './1795780072025-ChainWatcher.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RateQuotes1795777101141,
   CheckoutStores1795777225838,
   CheckoutScopesForOrganizationAdmins1795777225839,
+  ChainWatcher1795780072025,
 ];

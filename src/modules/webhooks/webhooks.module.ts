@@ -12,6 +12,6 @@ import { WebhooksService } from './webhooks.service.js';
   imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookDelivery])],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhooksRepository, WebhookDeliveriesService, WebhookAddressGuard],
-  exports: [WebhooksService],
+  exports: [WebhooksService, WebhookDeliveriesService],
 })
 export class WebhooksModule {}
