@@ -10,6 +10,8 @@
  *      (default 8).
  *   4. seeds 100,000 bank operations and asks the matching suggestions of random ones
  *      (suggestions-bench.ts), BENCH_LIST_DURATION s at BENCH_LIST_CONNECTIONS.
+ *   5. times chain-watcher cycles over 10,000 open invoices against a fake Esplora (watcher-bench.ts;
+ *      BENCH_WATCHER=0 skips it).
  * Each phase is preceded by BENCH_WARMUP s (default 2) of unreported load, so that a cold JIT and cold
  * caches do not count. The app's RSS is sampled every 100 ms throughout, and each phase reports where the
  * host's CPU went (app, PostgreSQL, autocannon in this process, anything else): on a small machine the
@@ -35,6 +37,7 @@ import { runScenario, type Scenario } from './load.js';
 import { formatRss, formatTable, latencyTarget, throughputTarget, type ReportRow } from './report.js';
 import { SEARCH_WORD, seedReceipts } from './seed.js';
 import { runSuggestionsBench } from './suggestions-bench.js';
+import { runWatcherBench, type WatcherBenchResult } from './watcher-bench.js';
 
 const SEED_TOTAL = 100_000;
 const PAGE_DEPTHS = [10, 100, 1000];
@@ -184,8 +187,34 @@ async function main(): Promise<number> {
     });
   }
 
+  // Phase 5: one chain-watcher cycle over 10,000 open invoices (its own app and scratch database: the
+  // app above would poll the real Esplora for them)
+  let watcher: WatcherBenchResult | undefined;
+  if (process.env.BENCH_WATCHER !== '0') {
+    const db = await scratchDatabase('pieces_watch_bench');
+    try {
+      watcher = await runWatcherBench({ databaseUrl: db.url, log: (line) => log(`watcher: ${line}`) });
+    } finally {
+      await db.dispose();
+    }
+  }
+
   rss?.stop();
   report(rows, rss?.peakMb() ?? null, background);
+  if (watcher) {
+    process.stdout.write(
+      [
+        `chain watcher — one cycle over ${watcher.invoices.toLocaleString('en')} open invoices ` +
+          '(and 100,000 closed ones), fake Esplora on 127.0.0.1:',
+        ...watcher.cycles.map(
+          (c) =>
+            `  ${c.name}: ${(c.ms / 1000).toFixed(2)} s, ${Math.round((c.polled / c.ms) * 1000)} addresses/s, ` +
+            `${c.changed} changed, ${c.esploraRequests} requests`,
+        ),
+        '',
+      ].join('\n'),
+    );
+  }
   const failed = rows.filter((r) => r.result.errorRate > MAX_ERROR_RATE);
   for (const { result } of failed) {
     process.stderr.write(
