@@ -14,6 +14,7 @@ import { ExternalCharges1795776939585 } from './1795776939585-ExternalCharges.js
 import { RateQuotes1795777101141 } from './1795777101141-RateQuotes.js';
 import { CheckoutStores1795777225838 } from './1795777225838-CheckoutStores.js';
 import { CheckoutScopesForOrganizationAdmins1795777225839 } from './1795777225839-CheckoutScopesForOrganizationAdmins.js';
+import { PaymentRequestOrigin1795778850103 } from './1795778850103-PaymentRequestOrigin.js';
 import { ChainWatcher1795780072025 } from './1795780072025-ChainWatcher.js';
 
 export const MIGRATIONS = [
@@ -32,5 +33,6 @@ export const MIGRATIONS = [
   RateQuotes1795777101141,
   CheckoutStores1795777225838,
   CheckoutScopesForOrganizationAdmins1795777225839,
+  PaymentRequestOrigin1795778850103,
   ChainWatcher1795780072025,
 ];

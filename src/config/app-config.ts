@@ -443,7 +443,7 @@ class EnvReader {
     for (const entry of value.split(',').map((e) => e.trim())) {
       const match = /^([A-Z]{3})_([A-Z]{3})=(\d{1,20}(?:\.\d{1,30})?)$/.exec(entry);
       const problem = !match
-        ? 'is not CODE_CODE=decimal (e.g. BTC_EUR=60000.5)'
+        ? 'is not CODE_CODE=decimal (e.g. BTC_EUR=60000.5: a point before decimals, a comma between entries)'
         : !isCurrencyCode(match[1]) || !isCurrencyCode(match[2])
           ? 'names a code that is neither an ISO 4217 currency nor BTC'
           : match[1] === match[2]

@@ -163,6 +163,37 @@ describe('seed 003 /api/v1/checkout/stores/{store_id}/invoices', () => {
     expect(events.map((e) => e.type)).toEqual(['payment_request.created']);
   });
 
+  it("its payment request's terms are fixed by the quote: no PATCH, no seed 004 DELETE; cancelling is allowed", async () => {
+    const storeId = await createStore();
+    const { body } = await invoice(storeId).expect(201);
+    expectError(
+      await t
+        .http()
+        .patch(`/api/v1/payment-requests/${body.id}`)
+        .set(bearer(org.key))
+        .send({ amount: '5.00' }),
+      409,
+      'PAYMENT_REQUEST_TERMS_FIXED',
+    );
+    expectError(
+      await t.http().delete(`/api/v1/invoices/${body.id}`).set(bearer(org.key)),
+      409,
+      'PAYMENT_REQUEST_TERMS_FIXED',
+    );
+    const shown = await t
+      .http()
+      .get(`/api/v1/checkout/stores/${storeId}/invoices/${body.id}`)
+      .set(token(org.key))
+      .expect(200);
+    expect(shown.body).toMatchObject({ amount: '1001.54', btc_amount: '0.04576250' });
+    const cancelled = await t
+      .http()
+      .post(`/api/v1/payment-requests/${body.id}/cancel`)
+      .set(bearer(org.key))
+      .expect(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', amount: '1001.54', origin: 'checkout' });
+  });
+
   it("stores made from the BIP vectors' keys hand out the vectors' addresses, in order", async () => {
     const cases: [string, string[]][] = [
       [ZPUB, ['bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', 'bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g']],

@@ -118,6 +118,7 @@ describe('/api/v1/payment-requests', () => {
         customerEmail: 'client@example.fr',
         dueDate: '2021-07-31',
         status: 'unpaid',
+        origin: null,
         amountPaid: '0.00',
         amountDue: '1200.50',
         amountPending: '0.00',

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../src/common/errors/domain-error.js';
 import { RatesService } from '../../src/modules/rates/rates.service.js';
+import { bearer, expectError, keyWithScopes } from '../support/bank.js';
 import { startFakeKraken, type FakeKraken } from '../support/fake-kraken.js';
-import { createTestApp, type TestApp } from '../test-app.js';
+import { createOrganization, createTestApp, type TestApp } from '../test-app.js';
 
 const SEED_TABLE = 'EUR_BTC=0.000045692133693556,EUR_USD=1.18';
 
@@ -238,6 +239,68 @@ describe('Exchange rates', () => {
       const { rates } = await ratesOf({ RATE_SOURCES: 'kraken' });
       const error = await unavailable(rates.quote('BTC', 'EUR'));
       expect(error.message).toContain('kraken is not called: KRAKEN_URL is unset');
+    });
+  });
+
+  describe('GET /api/v1/rates', () => {
+    it('shows the rate an invoice would get now, and 503 RATE_UNAVAILABLE when no source has one', async () => {
+      const { t } = await ratesOf({
+        RATE_SOURCES: 'kraken,fixed',
+        KRAKEN_URL: kraken.url,
+        FIXED_RATES: 'EUR_USD=1.18',
+      });
+      const org = await createOrganization(t);
+      const res = await t.http().get('/api/v1/rates?pair=EUR_BTC').set(bearer(org.key)).expect(200);
+      expect(res.body).toEqual({
+        pair: 'EUR_BTC',
+        base: 'EUR',
+        quote: 'BTC',
+        rate: '0.000045692134167641',
+        source: 'kraken',
+        fetchedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      });
+
+      await kraken.close();
+      const cached = await t.http().get('/api/v1/rates?pair=BTC_EUR').set(bearer(org.key)).expect(200);
+      expect(cached.body).toMatchObject({
+        rate: '21885.605',
+        source: 'kraken',
+        fetchedAt: res.body.fetchedAt,
+      });
+      await t.app.get(DataSource).query(`DELETE FROM rate_quotes`);
+      const down = await t.http().get('/api/v1/rates?pair=EUR_BTC').set(bearer(org.key));
+      expectError(down, 503, 'RATE_UNAVAILABLE');
+      expect(down.body.message).toBe(
+        'No exchange rate for EUR_BTC (EUR_BTC: kraken could not be reached (ECONNREFUSED); fixed cannot derive EUR_BTC from FIXED_RATES)',
+      );
+      expect(down.body.details).toEqual([
+        {
+          pair: 'EUR_BTC',
+          sources: [
+            { source: 'kraken', reason: 'could not be reached (ECONNREFUSED)' },
+            { source: 'fixed', reason: 'cannot derive EUR_BTC from FIXED_RATES' },
+          ],
+        },
+      ]);
+    });
+
+    it('refuses a malformed pair with 422, and a key without checkout:read with 403', async () => {
+      const { t } = await ratesOf({ FIXED_RATES: SEED_TABLE });
+      const org = await createOrganization(t);
+      for (const pair of ['', 'EURBTC', 'eur_btc', 'EUR_XYZ', 'EUR_BTC_USD']) {
+        const res = await t.http().get('/api/v1/rates').query({ pair }).set(bearer(org.key));
+        expectError(res, 422, 'VALIDATION_FAILED');
+      }
+      expectError(await t.http().get('/api/v1/rates').set(bearer(org.key)), 422, 'VALIDATION_FAILED');
+      const key = await keyWithScopes(t, org, ['payment-requests:read']);
+      expectError(
+        await t.http().get('/api/v1/rates?pair=EUR_BTC').set(bearer(key)),
+        403,
+        'INSUFFICIENT_SCOPE',
+      );
+      const reader = await keyWithScopes(t, org, ['checkout:read']);
+      const ok = await t.http().get('/api/v1/rates?pair=EUR_BTC').set(bearer(reader)).expect(200);
+      expect(ok.body).toMatchObject({ rate: '0.000045692133693556', source: 'fixed' });
     });
   });
 });

@@ -75,6 +75,7 @@ export class CheckoutInvoicesService {
         currency,
         customerEmail: input.customerEmail ?? null,
         description: `Bitcoin checkout: ${store.name}`,
+        origin: 'checkout',
       },
       async (manager, { request }) => {
         const taken = await this.stores.takeNextIndex(manager, organizationId, storeId);

@@ -15,6 +15,7 @@ function request(fields: Partial<PaymentRequest>): PaymentRequest {
     customerEmail: null,
     dueDate: null,
     status: 'unpaid',
+    origin: null,
     invoiceUploadId: null,
     invoiceKey: null,
     invoiceFileName: null,

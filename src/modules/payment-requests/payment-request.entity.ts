@@ -12,6 +12,9 @@ import {
 import { Organization } from '../auth/organization.entity.js';
 import type { PaymentRequestStatus } from './payment-request-status.js';
 
+export const PAYMENT_REQUEST_ORIGINS = ['checkout'] as const;
+export type PaymentRequestOrigin = (typeof PAYMENT_REQUEST_ORIGINS)[number];
+
 /** What a customer is asked to pay, with the invoice document attached to it (seed 001). */
 @Entity({ name: 'payment_requests' })
 @Check(
@@ -53,6 +56,13 @@ export class PaymentRequest {
   /** A calendar date (YYYY-MM-DD). */
   @Column({ name: 'due_date', type: 'date', nullable: true })
   dueDate: string | null;
+
+  /**
+   * What made the request, when its terms are another resource's: `checkout` for a Bitcoin checkout
+   * invoice (same id), whose BTC price was quoted on this amount. Such terms never change here.
+   */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  origin: PaymentRequestOrigin | null;
 
   /** Derived by payment-request-status.ts in each change's transaction; stored to filter lists by it. */
   @Column({ type: 'varchar', length: 16, default: 'unpaid' })

@@ -26,6 +26,7 @@ export function presentPaymentRequest({ request: p, charges }: PaymentRequestWit
     customerEmail: p.customerEmail,
     dueDate: p.dueDate,
     status: p.status,
+    origin: p.origin,
     amountPaid: state.amountPaid,
     amountDue: state.amountDue,
     amountPending: state.amountPending,

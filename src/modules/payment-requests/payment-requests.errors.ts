@@ -14,6 +14,15 @@ export const paymentRequestNotEditable = (status: string) =>
     },
   );
 
+/** A request made by another resource (a checkout invoice) keeps the terms it was quoted on. */
+export const paymentRequestTermsFixed = (origin: string) =>
+  new DomainError(
+    'conflict',
+    'PAYMENT_REQUEST_TERMS_FIXED',
+    `This payment request belongs to a ${origin} invoice, priced on its amount: its terms cannot change and it cannot be deleted (cancel it instead)`,
+    { origin },
+  );
+
 export const unknownCurrency = (currency: string) =>
   new DomainError(
     'unprocessable',

@@ -19,7 +19,7 @@ import {
   type PaymentRequestStatus,
   type PaymentState,
 } from './payment-request-status.js';
-import type { PaymentRequest } from './payment-request.entity.js';
+import type { PaymentRequest, PaymentRequestOrigin } from './payment-request.entity.js';
 import {
   presentCharge,
   presentPaymentRequest,
@@ -35,6 +35,7 @@ import {
   invoiceNotAttached,
   paymentRequestNotEditable,
   paymentRequestNotFound,
+  paymentRequestTermsFixed,
   unknownCurrency,
 } from './payment-requests.errors.js';
 import { PaymentRequestsRepository, type PaymentRequestFilters } from './payment-requests.repository.js';
@@ -114,7 +115,8 @@ export class PaymentRequestsService {
    */
   async create(
     organizationId: string,
-    input: Required<Pick<PaymentRequestInput, 'amount' | 'currency'>> & PaymentRequestInput,
+    input: Required<Pick<PaymentRequestInput, 'amount' | 'currency'>> &
+      PaymentRequestInput & { origin?: PaymentRequestOrigin },
     withinWrite?: WithinWrite<PaymentRequestWithCharges>,
   ): Promise<PaymentRequestWithCharges> {
     const amount = amountIn(input.amount, input.currency);
@@ -126,6 +128,7 @@ export class PaymentRequestsService {
         description: input.description ?? null,
         customerEmail: input.customerEmail ?? null,
         dueDate: input.dueDate ?? null,
+        origin: input.origin ?? null,
         cancelledAt: null,
       });
       settle(request, []);
@@ -164,6 +167,7 @@ export class PaymentRequestsService {
   ): Promise<PaymentRequestWithCharges> {
     return this.dataSource.transaction(async (manager) => {
       const { request, charges } = await this.lock(manager, organizationId, id);
+      if (request.origin) throw paymentRequestTermsFixed(request.origin);
       const state = stateOf(request, charges);
       if (!canChangeTerms(state, charges)) throw paymentRequestNotEditable(state.status);
       if (input.amount !== undefined || input.currency !== undefined) {
@@ -408,6 +412,7 @@ export class PaymentRequestsService {
   async delete(organizationId: string, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const { request, charges } = await this.lock(manager, organizationId, id);
+      if (request.origin) throw paymentRequestTermsFixed(request.origin);
       if (charges.length > 0) throw invoiceHasCharges(charges.length);
       await this.repository.delete(manager, request);
       if (request.invoiceUploadId)

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { RateQuotesRepository } from './rate-quotes.repository.js';
 import { httpGetText } from './http-get.js';
 import { krakenMarketsFor, krakenTickerQuery, parseKrakenTicker } from './kraken-ticker.js';
@@ -40,6 +41,7 @@ export class KrakenRateSource implements RateSource {
   constructor(
     private readonly settings: KrakenSettings,
     private readonly cache: RateQuotesRepository,
+    private readonly logger: Logger,
   ) {}
 
   async price(pairs: readonly CurrencyPair[]): Promise<SourceAnswer> {
@@ -90,10 +92,11 @@ export class KrakenRateSource implements RateSource {
     if (toFetch.length > 0) {
       const fetching = this.fetchAndStore(toFetch);
       for (const market of toFetch) this.inFlight.set(market, fetching);
-      void fetching.finally(() => {
+      const forget = () => {
         for (const market of toFetch)
           if (this.inFlight.get(market) === fetching) this.inFlight.delete(market);
-      });
+      };
+      fetching.then(forget, forget);
     }
     // Taken before awaiting: a fetch leaves the in-flight map as soon as it ends.
     const pending = missing.map((market) => [market, this.inFlight.get(market)] as const);
@@ -113,14 +116,26 @@ export class KrakenRateSource implements RateSource {
       );
       ticker = parseKrakenTicker(await httpGetText(url, this.settings.timeoutMs), markets);
     } catch (error) {
-      for (const market of markets) outcome.set(market, (error as Error).message);
+      const reason = (error as Error).message;
+      this.logger.warn({ source: this.name, markets, reason }, 'rate source failed');
+      for (const market of markets) outcome.set(market, reason);
       return outcome;
     }
-    for (const [market, problem] of ticker.problems) outcome.set(market, problem);
+    for (const [market, problem] of ticker.problems) {
+      this.logger.warn({ source: this.name, market, reason: problem }, 'rate source refused a market');
+      outcome.set(market, problem);
+    }
     // A bid is a decimal Kraken wrote, so its expansion ends: formatRate writes it exactly.
     const rates = [...ticker.rates].map(([pair, rate]) => ({ pair, rate: formatRate(rate) }));
-    const stored = this.settings.cacheSeconds > 0 ? await this.cache.save(this.name, rates) : [];
-    const storedAt = new Map(stored.map((s) => [s.pair, s.fetchedAt]));
+    const storedAt = new Map<PairKey, Date>();
+    if (this.settings.cacheSeconds > 0) {
+      // A quote just received stays good when it cannot be shared: this caller still gets it.
+      const stored = await this.cache.save(this.name, rates).catch((err: unknown) => {
+        this.logger.error({ err, source: this.name }, 'rate quotes could not be cached');
+        return [];
+      });
+      for (const s of stored) storedAt.set(s.pair, s.fetchedAt);
+    }
     for (const [pair, rate] of ticker.rates) {
       outcome.set(pair, { rate, fetchedAt: storedAt.get(pair) ?? new Date() });
     }

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../common/logging/logger.js';
 import { isCurrencyCode } from '../../common/money/currency.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -20,7 +22,11 @@ export type { RateQuote } from './rate-quote.js';
 export class RatesService {
   private readonly sources: RateSource[];
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, cache: RateQuotesRepository) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    cache: RateQuotesRepository,
+    @Inject(LOGGER) logger: Logger,
+  ) {
     const { rates } = config;
     this.sources = rates.sources.map((name) => {
       switch (name) {
@@ -34,6 +40,7 @@ export class RatesService {
               cacheSeconds: rates.cacheSeconds,
             },
             cache,
+            logger,
           );
       }
     });

@@ -14,6 +14,7 @@ import { IsCurrencyCode, IsPositiveAmount, toAmountString } from '../../../commo
 import { Trim } from '../../../common/validation/trim.decorator.js';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { CHARGE_TYPES } from '../charge.entity.js';
+import { PAYMENT_REQUEST_ORIGINS } from '../payment-request.entity.js';
 import { PAYMENT_REQUEST_STATUSES } from '../payment-request-status.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -281,6 +282,16 @@ export class PaymentRequestDto {
 
   @ApiProperty({ enum: PAYMENT_REQUEST_STATUSES })
   status: string;
+
+  @ApiProperty({
+    type: String,
+    enum: PAYMENT_REQUEST_ORIGINS,
+    nullable: true,
+    description:
+      'What made it when another resource sets its terms: `checkout`, a Bitcoin checkout invoice with the ' +
+      'same id (its terms cannot change, it cannot be deleted: 409 PAYMENT_REQUEST_TERMS_FIXED). Null: made here',
+  })
+  origin: string | null;
 
   @ApiProperty({ example: '0.00', description: "The sum of the settled charges, at the currency's scale" })
   amountPaid: string;
