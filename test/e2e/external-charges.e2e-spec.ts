@@ -354,6 +354,10 @@ describe('charges recorded by a payment method (pending, settled, voided)', () =
     await expect(
       service.recordExternalCharge(org.id, id, bitcoin(`${txid()}:0`, { amount: '1.001' })),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(service.recordExternalCharge(org.id, id, bitcoin(''))).rejects.toThrow(RangeError);
+    await expect(
+      service.recordExternalCharge(org.id, id, bitcoin(`${txid()}:0`, { confirmations: -1 })),
+    ).rejects.toThrow(RangeError);
   });
 
   it('writes the charge and its events in the caller transaction: all of them or none', async () => {

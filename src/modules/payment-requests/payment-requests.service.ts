@@ -299,6 +299,7 @@ export class PaymentRequestsService {
     input: ExternalChargeInput,
     options: InTransaction = {},
   ): Promise<ExternalChargeResult> {
+    referenceIn(input.reference);
     return this.inTransaction(options, async (manager) => {
       const current = await this.lock(manager, organizationId, paymentRequestId);
       const existing = standing(current.charges, input);
@@ -529,6 +530,17 @@ function standing(charges: readonly Charge[], key: ExternalChargeKey): Charge | 
 
 function isZero(amount: string): boolean {
   return !isPositive(amount) && !amount.trim().startsWith('-');
+}
+
+/** A payment method's reference (a txid:vout, a payment hash): the key of its charge, never empty. */
+function referenceIn(reference: string): void {
+  if (
+    typeof reference !== 'string' ||
+    reference.trim() === '' ||
+    reference.length > 255 ||
+    reference.includes('\u0000')
+  )
+    throw new RangeError('a payment method charge needs a reference of 1 to 255 characters');
 }
 
 /** A payment method's own figures are checked like input: a bug there must not write a bad record. */
