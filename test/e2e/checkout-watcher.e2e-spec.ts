@@ -370,6 +370,22 @@ describe('the chain watcher and the store callback', () => {
     const hooks = await t.http().get('/api/v1/webhooks').set(bearer(org.key)).expect(200);
     expect(hooks.body.data).toEqual([]);
   });
+
+  it("signs the next callbacks with the store's new secret after rotate-secret", async () => {
+    const rotated = await t
+      .http()
+      .post(`/api/v1/checkout/stores/${storeId}/rotate-secret`)
+      .set(bearer(org.key))
+      .expect(200);
+    receiver.secret = rotated.body.callbackSecret;
+    const inv = await newInvoice();
+    esplora.pay(inv.btc_address, 1000);
+    const [callback] = await until('the callback of the new payment', () => {
+      const got = receiver.received.filter((r) => (JSON.parse(r.body) as { id: string }).id === inv.id);
+      return got.length > 0 ? got : undefined;
+    });
+    expect(callback.verified).toBe(true);
+  });
 });
 
 function pick(o: Record<string, unknown>): Record<string, unknown> {

@@ -119,7 +119,10 @@ export class CheckoutStoresService {
         if (input.successRedirectUrl !== undefined) store.successRedirectUrl = input.successRedirectUrl;
         if (input.errorRedirectUrl !== undefined) store.errorRedirectUrl = input.errorRedirectUrl;
         const saved = await this.repository.save(manager, store);
-        await syncStoreCallback(this.webhooks, manager, saved); // its callback endpoint follows
+        // Its callback endpoint follows; setting callbackUrl enables it again after a 410 Gone.
+        await syncStoreCallback(this.webhooks, manager, saved, {
+          urlJustSet: input.callbackUrl !== undefined && input.callbackUrl !== null,
+        });
         return saved;
       });
       return (await this.withUsage([store]))[0];

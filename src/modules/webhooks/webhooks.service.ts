@@ -39,6 +39,11 @@ export interface ManagedEndpointSpec {
   events: string[];
   bodyFormat: WebhookEndpoint['bodyFormat'];
   description: string;
+  /**
+   * The owner has just set its URL (a store's PATCH): an endpoint a 410 Gone disabled is enabled again.
+   * Otherwise a disabled endpoint stays so until its URL changes.
+   */
+  reenable?: boolean;
 }
 
 export interface WebhookInput {
@@ -171,9 +176,11 @@ export class WebhooksService {
       if (inserted.length > 0) return repo.findOneByOrFail({ id: inserted[0].id });
       return this.syncManaged(manager, spec); // made meanwhile by another transaction: update it
     }
+    // Disabled by a 410 Gone: it stays so until the owner sets its URL again.
+    const url = spec.url ?? existing.url;
     const changes = {
-      url: spec.url ?? existing.url,
-      enabled: spec.url !== null,
+      url,
+      enabled: spec.url !== null && (existing.enabled || url !== existing.url || spec.reenable === true),
       secret: spec.secret,
       events: spec.events,
       bodyFormat: spec.bodyFormat,

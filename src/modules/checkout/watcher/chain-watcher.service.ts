@@ -63,8 +63,8 @@ export interface CycleResult {
 }
 
 /**
- * The chain watcher (issue 11 §4). Every CHAIN_POLL_SECONDS one cycle, on one replica at a time (a
- * session advisory lock; a replica finding it taken skips), polls Esplora for the address of every
+ * The chain watcher (issue 11 §4). Every CHAIN_POLL_SECONDS one cycle, on one replica at a time (an
+ * advisory lock; a replica finding it taken skips), polls Esplora for the address of every
  * invoice within its monitoring window or with payments still short of their confirmations, and hands
  * each invoice whose outputs differ from its charges to CheckoutPaymentsService. The job queues its next
  * run itself (pg-boss policy `short`: one waits at most), and a per-minute cron re-seeds it if the chain
@@ -110,22 +110,28 @@ export class ChainWatcherService implements OnModuleInit {
     }
   }
 
-  /** One cycle over every network, unless another replica's runs (then `skipped: 'locked'`). */
+  /**
+   * One cycle over every network, unless another replica's runs (then `skipped: 'locked'`). The lock is
+   * a transaction-level advisory lock on a connection of its own, held while the cycle runs (its writes
+   * go through other connections): it ends with that transaction, whatever happens — a crash, a lost
+   * connection — and can never be left behind on a pooled connection.
+   */
   async cycle(now = new Date()): Promise<CycleResult> {
     const started = Date.now();
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [
-        CYCLE_LOCK.toString(),
-      ])) as { locked: boolean }[];
-      if (!locked) return { skipped: 'locked', networks: [], ms: Date.now() - started };
+      await runner.startTransaction();
       try {
+        const [{ locked }] = (await runner.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+          CYCLE_LOCK.toString(),
+        ])) as { locked: boolean }[];
+        if (!locked) return { skipped: 'locked', networks: [], ms: Date.now() - started };
         const networks: NetworkCycle[] = [];
         for (const network of NETWORKS) networks.push(await this.watchNetwork(network, now));
         return { networks, ms: Date.now() - started };
       } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [CYCLE_LOCK.toString()]);
+        await runner.commitTransaction();
       }
     } finally {
       await runner.release();

@@ -147,6 +147,7 @@ export function syncStoreCallback(
   webhooks: WebhooksService,
   manager: EntityManager,
   store: CheckoutStore,
+  options: { urlJustSet?: boolean } = {},
 ): Promise<unknown> {
   return webhooks.syncManaged(manager, {
     organizationId: store.organizationId,
@@ -157,6 +158,7 @@ export function syncStoreCallback(
     events: [CHECKOUT_INVOICE_UPDATED],
     bodyFormat: 'payload',
     description: `Checkout store ${store.id} callback`,
+    reenable: options.urlJustSet === true,
   });
 }
 
