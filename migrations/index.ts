@@ -16,6 +16,7 @@ import { CheckoutStores1795777225838 } from './1795777225838-CheckoutStores.js';
 import { CheckoutScopesForOrganizationAdmins1795777225839 } from './1795777225839-CheckoutScopesForOrganizationAdmins.js';
 import { RetentionIndexes1795777459608 } from './1795777459608-RetentionIndexes.js';
 import { PaymentRequestOrigin1795778850103 } from './1795778850103-PaymentRequestOrigin.js';
+import { ChainWatcher1795780072025 } from './1795780072025-ChainWatcher.js';
 import { LightningDevInvoices1795781278213 } from './1795781278213-LightningDevInvoices.js';
 
 export const MIGRATIONS = [
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   CheckoutScopesForOrganizationAdmins1795777225839,
   RetentionIndexes1795777459608,
   PaymentRequestOrigin1795778850103,
+  ChainWatcher1795780072025,
   LightningDevInvoices1795781278213,
 ];

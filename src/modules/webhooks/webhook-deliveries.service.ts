@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { LOGGER } from '../../common/logging/logger.js';
 import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -36,6 +36,12 @@ declare module '../../jobs/job-queue.js' {
 
 const DELIVERY_SORT = '-created_at';
 
+/** Who receives an event of a type among managed endpoints: those of `managedBy` owned by ownerOf(event). */
+interface ManagedRoute {
+  managedBy: string;
+  ownerOf: (event: DomainEvent) => string | null;
+}
+
 /**
  * Deliveries: a subscriber turns each event into one first attempt per endpoint that receives it, and
  * each attempt is a job (one job per attempt, scheduled by WEBHOOK_RETRY_SCHEDULE, rather than pg-boss
@@ -43,6 +49,8 @@ const DELIVERY_SORT = '-created_at';
  */
 @Injectable()
 export class WebhookDeliveriesService implements OnModuleInit {
+  private readonly managedRoutes = new Map<string, ManagedRoute>();
+
   constructor(
     private readonly events: DomainEvents,
     private readonly jobs: JobQueue,
@@ -78,6 +86,15 @@ export class WebhookDeliveriesService implements OnModuleInit {
     });
   }
 
+  /**
+   * Events of `type` also go to the managed endpoints of `managedBy` whose owner is ownerOf(event) (a
+   * checkout store's callback gets its own invoices' events only). Before the app starts (onModuleInit).
+   */
+  routeToManaged(type: string, route: ManagedRoute): void {
+    if (this.managedRoutes.has(type)) throw new Error(`managed route of ${type} defined twice`);
+    this.managedRoutes.set(type, route);
+  }
+
   /** Lists an endpoint's attempts, newest first. */
   async list(
     organizationId: string,
@@ -85,6 +102,22 @@ export class WebhookDeliveriesService implements OnModuleInit {
     page: { limit: number; cursor?: string },
   ): Promise<{ rows: WebhookDelivery[]; nextCursor: string | null }> {
     await this.endpointOf(organizationId, endpointId);
+    return this.listOf(organizationId, endpointId, page);
+  }
+
+  /** The same for a managed endpoint (its module has checked who asks). */
+  listManaged(
+    endpoint: WebhookEndpoint,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ rows: WebhookDelivery[]; nextCursor: string | null }> {
+    return this.listOf(endpoint.organizationId, endpoint.id, page);
+  }
+
+  private async listOf(
+    organizationId: string,
+    endpointId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ rows: WebhookDelivery[]; nextCursor: string | null }> {
     const qb = this.dataSource
       .getRepository(WebhookDelivery)
       .createQueryBuilder('d')
@@ -115,6 +148,19 @@ export class WebhookDeliveriesService implements OnModuleInit {
   /** A new series for the event of `deliveryId`: same webhook-id and body, a fresh timestamp and signature. */
   async redeliver(organizationId: string, endpointId: string, deliveryId: string): Promise<WebhookDelivery> {
     await this.endpointOf(organizationId, endpointId);
+    return this.redeliverOf(organizationId, endpointId, deliveryId);
+  }
+
+  /** The same for a managed endpoint (its module has checked who asks). */
+  redeliverManaged(endpoint: WebhookEndpoint, deliveryId: string): Promise<WebhookDelivery> {
+    return this.redeliverOf(endpoint.organizationId, endpoint.id, deliveryId);
+  }
+
+  private async redeliverOf(
+    organizationId: string,
+    endpointId: string,
+    deliveryId: string,
+  ): Promise<WebhookDelivery> {
     const original = await this.dataSource
       .getRepository(WebhookDelivery)
       .findOne({ where: { id: deliveryId, organizationId, endpointId } });
@@ -142,7 +188,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
   private async endpointOf(organizationId: string, id: string): Promise<WebhookEndpoint> {
     const endpoint = await this.dataSource
       .getRepository(WebhookEndpoint)
-      .findOne({ where: { organizationId, id } });
+      .findOne({ where: { organizationId, id, managedBy: IsNull() } });
     if (!endpoint) throw webhookNotFound();
     return endpoint;
   }
@@ -153,7 +199,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
     const endpoints = await this.receivers(this.dataSource.manager, event);
     if (endpoints.length === 0) return;
     await this.dataSource.transaction(async (manager) => {
-      const body = webhookBody({
+      const envelope = webhookBody({
         id: event.id,
         type: event.type,
         occurredAt: event.occurredAt,
@@ -164,6 +210,8 @@ export class WebhookDeliveriesService implements OnModuleInit {
       });
       const firstDelay = jitterSeconds(this.config.webhooks.retryScheduleSeconds[0] ?? 0);
       for (const endpoint of endpoints) {
+        // A managed endpoint may take the payload alone (a store's callback: seed 003's object).
+        const body = endpoint.bodyFormat === 'payload' ? JSON.stringify(event.payload) : envelope;
         const inserted: { id: string }[] = await manager.query(
           `INSERT INTO webhook_deliveries
              (organization_id, endpoint_id, event_id, event_type, body, attempt, status, scheduled_at)
@@ -188,12 +236,22 @@ export class WebhookDeliveriesService implements OnModuleInit {
       // Asked for by name: sent even to a disabled endpoint or one not subscribed to the type.
       return repo.find({ where: { organizationId: event.organizationId, id: event.payload.webhookId } });
     }
-    return repo
+    const route = this.managedRoutes.get(event.type);
+    const owner = route?.ownerOf(event) ?? null;
+    const qb = repo
       .createQueryBuilder('w')
       .where('w.organization_id = :organizationId', { organizationId: event.organizationId })
       .andWhere('w.enabled')
-      .andWhere("(w.events = '{}' OR :type = ANY(w.events))", { type: event.type })
-      .getMany();
+      .andWhere("(w.events = '{}' OR :type = ANY(w.events))", { type: event.type });
+    if (route && owner) {
+      qb.andWhere('(w.managed_by IS NULL OR (w.managed_by = :managedBy AND w.owner_id = :owner))', {
+        managedBy: route.managedBy,
+        owner,
+      });
+    } else {
+      qb.andWhere('w.managed_by IS NULL');
+    }
+    return qb.getMany();
   }
 
   /** Runs one attempt and records it; a failure with attempts left schedules the next. */
