@@ -16,6 +16,7 @@ import { CheckoutStores1795777225838 } from './1795777225838-CheckoutStores.js';
 import { CheckoutScopesForOrganizationAdmins1795777225839 } from './1795777225839-CheckoutScopesForOrganizationAdmins.js';
 import { RetentionIndexes1795777459608 } from './1795777459608-RetentionIndexes.js';
 import { PaymentRequestOrigin1795778850103 } from './1795778850103-PaymentRequestOrigin.js';
+import { WebhookDeliveriesStatusIndex1795782266245 } from './1795782266245-WebhookDeliveriesStatusIndex.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   CheckoutScopesForOrganizationAdmins1795777225839,
   RetentionIndexes1795777459608,
   PaymentRequestOrigin1795778850103,
+  WebhookDeliveriesStatusIndex1795782266245,
 ];
