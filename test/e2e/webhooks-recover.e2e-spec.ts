@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { bearer, expectError, keyWithScopes } from '../support/bank.js';
 import { Receiver, until } from '../support/webhook-receiver.js';
 import {
@@ -217,5 +218,38 @@ describe('webhooks: recovering the events given up', () => {
       [1, 'failed'],
     ]);
     expect(receiver.received.at(-1)?.verified).toMatchObject({ type: 'webhook.test' });
+  });
+
+  it('refuses more than 1000 events at once, starting none; a narrower window then goes, once even when asked twice at once', async () => {
+    const hook = await createWebhook();
+    receiver.reset(hook.secret);
+    // 1001 given-up events a day old, one a second (a thousand real ones would take minutes to fail).
+    const base = Date.now() - 86_400_000;
+    await t.app.get(DataSource).query(
+      `INSERT INTO webhook_deliveries
+         (organization_id, endpoint_id, event_id, event_type, body, attempt, status, scheduled_at, created_at,
+          attempted_at, response_status)
+       SELECT $1, $2, e.id, 'webhook.test', json_build_object('id', e.id, 'n', i)::text, 1, 'failed', at, at, at, 500
+         FROM generate_series(1, 1001) AS i,
+              LATERAL (SELECT gen_random_uuid() AS id, to_timestamp(($3::bigint - i * 1000) / 1000.0) AS at) e`,
+      [org.id, hook.id, base],
+    );
+    const iso = (ms: number) => new Date(ms).toISOString();
+    expectError(
+      await recover(hook.id, { since: iso(base - 1002 * 1000), until: iso(base) }),
+      422,
+      'WEBHOOK_RECOVER_TOO_MANY_EVENTS',
+    );
+    expect(await deliveriesOf(hook.id, 'pending')).toEqual([]);
+
+    // [base - 2.5 s, base): the two newest. Asked twice at once, they are started once.
+    const window = { since: iso(base - 2500), until: iso(base) };
+    const both = await Promise.all([recover(hook.id, window), recover(hook.id, window)]);
+    expect(both.map((r) => r.status)).toEqual([202, 202]);
+    expect(both.map((r) => r.body.recovering as number).sort()).toEqual([0, 2]);
+    await drainJobs(t);
+    const delivered = await deliveriesOf(hook.id, 'succeeded');
+    expect(delivered.map((d) => d.attempt)).toEqual([1, 1]);
+    expect(receiver.received.map((r) => (r.verified as { n: number }).n).sort()).toEqual([1, 2]);
   });
 });

@@ -173,25 +173,19 @@ export class WebhookDeliveriesService implements OnModuleInit {
       );
       if (locked.length === 0) throw webhookNotFound(); // deleted meanwhile
       if (!locked[0].enabled) throw webhookDisabled();
-      // Every attempt of an event is made after its first: `created_at >= since` bounds each scan to
-      // the window's rows (the endpoint's created_at and status indexes serve them).
+      // Every attempt of an event is made after its first: the events whose first attempt is in the
+      // window are among the groups of the attempts made since `since`. One range scan of the endpoint's
+      // (created_at) index and an aggregate: a plan that stays linear whatever the table's statistics
+      // say (an anti-join planned on stale ones ran 1001 events in minutes).
       const lastAttempts: { id: string }[] = await manager.query(
-        `WITH given_up AS (
-           SELECT f.event_id FROM webhook_deliveries f
-            WHERE f.organization_id = $1 AND f.endpoint_id = $2
-              AND f.attempt = 1 AND f.redelivery_of IS NULL
-              AND f.created_at >= $3 AND f.created_at < $4
-              AND NOT EXISTS (
-                SELECT 1 FROM webhook_deliveries d
-                 WHERE d.endpoint_id = $2 AND d.event_id = f.event_id
-                   AND d.status IN ('pending', 'succeeded') AND d.created_at >= $3)
-            ORDER BY f.created_at, f.id
-            LIMIT $5
-         )
-         SELECT DISTINCT ON (d.event_id) d.id
-           FROM webhook_deliveries d JOIN given_up g ON g.event_id = d.event_id
-          WHERE d.endpoint_id = $2 AND d.created_at >= $3
-          ORDER BY d.event_id, d.created_at DESC, d.id DESC`,
+        `SELECT (array_agg(d.id ORDER BY d.created_at DESC, d.id DESC))[1] AS id
+           FROM webhook_deliveries d
+          WHERE d.organization_id = $1 AND d.endpoint_id = $2 AND d.created_at >= $3
+          GROUP BY d.event_id
+         HAVING bool_and(d.status = 'failed')
+            AND bool_or(d.attempt = 1 AND d.redelivery_of IS NULL AND d.created_at < $4)
+          ORDER BY min(d.created_at)
+          LIMIT $5`,
         [organizationId, endpointId, since, until, RECOVER_MAX_EVENTS + 1],
       );
       if (lastAttempts.length > RECOVER_MAX_EVENTS) throw webhookRecoverTooManyEvents(RECOVER_MAX_EVENTS);
