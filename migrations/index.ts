@@ -18,6 +18,7 @@ import { RetentionIndexes1795777459608 } from './1795777459608-RetentionIndexes.
 import { PaymentRequestOrigin1795778850103 } from './1795778850103-PaymentRequestOrigin.js';
 import { ChainWatcher1795780072025 } from './1795780072025-ChainWatcher.js';
 import { LightningDevInvoices1795781278213 } from './1795781278213-LightningDevInvoices.js';
+import { WebhookDeliveriesStatusIndex1795782266245 } from './1795782266245-WebhookDeliveriesStatusIndex.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   PaymentRequestOrigin1795778850103,
   ChainWatcher1795780072025,
   LightningDevInvoices1795781278213,
+  WebhookDeliveriesStatusIndex1795782266245,
 ];
