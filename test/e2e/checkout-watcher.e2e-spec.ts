@@ -282,26 +282,41 @@ describe('the chain watcher and the store callback', () => {
 
   it('slows down on 429 (Retry-After) and on 500, and goes on once Esplora recovers', async () => {
     const inv = await newInvoice();
-    esplora.fail({ status: 429, retryAfter: '2' }, 1);
-    await until('a 429 noted', async () => {
+    const before = esplora.log.length;
+    esplora.fail({ status: 429, retryAfter: '4' }, 1);
+    // The 429 as served, then the next cycle: not before Retry-After, whichever replica runs it.
+    const limited = await until(
+      'the 429 served',
+      () => esplora.log.slice(before).find((r) => r.failed),
+      60_000,
+    );
+    // The backoff is recorded (it lasts 4 s: only a cycle after it would reset it).
+    await until('the 429 noted', async () => {
       const [row] = await db.query(
         `SELECT failures, last_error FROM checkout_chain_watch WHERE network = 'testnet'`,
       );
       return row?.failures > 0 && /rate-limited/.test(row.last_error) ? row : undefined;
     });
+    const next = await until(
+      'a request after the 429',
+      // A cycle's first request (the addresses of the limited cycle may still be in flight).
+      () => esplora.log.find((r) => r.at > limited.at && r.path === '/blocks/tip/height'),
+      60_000,
+    );
+    expect(next.at - limited.at).toBeGreaterThanOrEqual(3_900);
     esplora.fail({ status: 500 }, 2);
     esplora.pay(inv.btc_address, DUE_SATS);
     esplora.mine();
     await until(
       'PAID after the outage',
       async () => ((await canonical(inv.id)).checkout?.status === 'PAID' ? true : undefined),
-      45_000,
+      60_000,
     );
     const [row] = await db.query(
       `SELECT failures, retry_at FROM checkout_chain_watch WHERE network = 'testnet'`,
     );
     expect(row).toMatchObject({ failures: 0, retry_at: null });
-  }, 60_000);
+  }, 150_000);
 
   it('records an output once when both instances apply it at the same moment', async () => {
     const inv = await newInvoice();
