@@ -290,13 +290,6 @@ describe('the chain watcher and the store callback', () => {
       () => esplora.log.slice(before).find((r) => r.failed),
       60_000,
     );
-    // The backoff is recorded (it lasts 4 s: only a cycle after it would reset it).
-    await until('the 429 noted', async () => {
-      const [row] = await db.query(
-        `SELECT failures, last_error FROM checkout_chain_watch WHERE network = 'testnet'`,
-      );
-      return row?.failures > 0 && /rate-limited/.test(row.last_error) ? row : undefined;
-    });
     const next = await until(
       'a request after the 429',
       // A cycle's first request (the addresses of the limited cycle may still be in flight).
@@ -317,6 +310,42 @@ describe('the chain watcher and the store callback', () => {
     );
     expect(row).toMatchObject({ failures: 0, retry_at: null });
   }, 150_000);
+
+  it("is PAID, and tells its store, when a bookkeeper's charge covers it (any way of being paid)", async () => {
+    const inv = await newInvoice();
+    await t
+      .http()
+      .post(`/api/v1/invoices/${inv.id}/charges`)
+      .set(bearer(org.key))
+      .send({ amount: '1001.54', chargeType: 'transfer', reference: 'VIR-42' })
+      .expect(201);
+    const paid = await until('seed 003 PAID', async () => {
+      const o = await seed003(inv.id);
+      return o.status === 'PAID' ? o : undefined;
+    });
+    expect((await seed004(inv.id)).status).toBe(20);
+    await until('the PAID callback', () =>
+      receiver.objectsOf(inv.id).some((o) => o.status === 'PAID' && o.updated_at === paid.updated_at)
+        ? true
+        : undefined,
+    );
+  });
+
+  it('stays NEW when paid after its cancellation: the money shows as owed back, the store is not told PAID', async () => {
+    const inv = await newInvoice();
+    await t.http().post(`/api/v1/payment-requests/${inv.id}/cancel`).set(bearer(org.key)).expect(200);
+    esplora.pay(inv.btc_address, DUE_SATS);
+    esplora.mine();
+    const late = await when('the settled charge', inv.id, (pr) => pr.charges[0]?.state === 'settled');
+    expect(late).toMatchObject({ status: 'cancelled', amountDue: '-1001.54' });
+    expect((await seed003(inv.id)).status).toBe('NEW');
+    expect((await seed004(inv.id)).status).toBe(10);
+    // Whatever reached the store about this invoice, none said PAID.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receiver.objectsOf(inv.id).map((o) => o.status)).not.toContain('PAID');
+    const page = await t.http().get(`/checkout/${inv.id}/status`).expect(200);
+    expect(page.body.status).toBe('cancelled');
+  });
 
   it('records an output once when both instances apply it at the same moment', async () => {
     const inv = await newInvoice();

@@ -82,6 +82,12 @@ describe('checkoutStatus', () => {
       'cancelled',
     );
   });
+
+  it('cancelled even when money arrived afterwards: the customer is not sent to the success page', () => {
+    const late = { ...FACTS, invoiceStatus: 'PAID' as const, requestStatus: 'cancelled' as const };
+    const shown = checkoutStatus({ ...late, amountDue: '-1001.54' }, NOW);
+    expect(shown).toMatchObject({ status: 'cancelled', still_watched: true, amount_due: '0.00' });
+  });
 });
 
 describe('localizeDecimal', () => {

@@ -46,19 +46,23 @@ const ZERO_BTC = '0.00000000';
 /** Pure: the same facts at the same instant give the same answer. */
 export function checkoutStatus(facts: CheckoutStatusFacts, now: Date): CheckoutPublicStatus {
   const paid =
-    facts.invoiceStatus === 'PAID' || facts.requestStatus === 'paid' || facts.requestStatus === 'overpaid';
+    facts.requestStatus !== 'cancelled' &&
+    (facts.invoiceStatus === 'PAID' || facts.requestStatus === 'paid' || facts.requestStatus === 'overpaid');
   const pending = facts.amountPending !== null && /[1-9]/.test(facts.amountPending);
   const seen = facts.paymentSeenAt !== null && facts.requestStatus === 'unpaid';
   const expired = now.getTime() >= facts.expiresAt.getTime();
-  const status: CheckoutPageStatus = paid
-    ? 'paid'
-    : facts.requestStatus === 'cancelled'
+  // Cancelled first: a payment arriving after the merchant cancelled does not make it sold (the seed
+  // status stays NEW); the page must not send the customer on to the store's success page.
+  const status: CheckoutPageStatus =
+    facts.requestStatus === 'cancelled'
       ? 'cancelled'
-      : pending || seen
-        ? 'processing'
-        : expired
-          ? 'expired'
-          : 'new';
+      : paid
+        ? 'paid'
+        : pending || seen
+          ? 'processing'
+          : expired
+            ? 'expired'
+            : 'new';
   const owed = !paid && !facts.amountDue.startsWith('-') && /[1-9]/.test(facts.amountDue);
   return {
     status,

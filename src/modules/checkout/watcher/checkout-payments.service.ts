@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainEvents } from '../../../events/domain-events.js';
@@ -17,6 +17,7 @@ import { bitcoinChargeAmount, btcToSats, satsToBtc } from '../chain/settlement-a
 import { CheckoutInvoice } from '../checkout-invoice.entity.js';
 import { CheckoutStore } from '../checkout-store.entity.js';
 import { CHECKOUT_INVOICE_UPDATED, checkoutCallbackObject } from '../checkout.events.js';
+import { seedStatusOf } from '../seed-status.js';
 import { isEmptyPlan, planInvoice, type StandingCharge } from './watch-plan.js';
 
 /** The managed webhook endpoint of a store's callback (webhooks module), and what it receives. */
@@ -36,13 +37,45 @@ export interface AddressObservation {
  * observation write it once.
  */
 @Injectable()
-export class CheckoutPaymentsService {
+export class CheckoutPaymentsService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly paymentRequests: PaymentRequestsService,
     private readonly webhooks: WebhooksService,
     private readonly events: DomainEvents,
   ) {}
+
+  onModuleInit(): void {
+    // Any way of being paid (a bookkeeper's charge, a cancellation) moves a checkout invoice's seed
+    // status too, and its store hears of it.
+    this.events.subscribe({
+      name: 'checkout.follow-payment-request',
+      types: ['payment_request.paid', 'payment_request.unpaid', 'payment_request.cancelled'],
+      handle: (event) => this.follow(event.organizationId, event.payload.id),
+    });
+  }
+
+  /**
+   * Brings the seed status of the checkout invoice with this id (if it is one) in step with its payment
+   * request, under the request's row lock; records `checkout.invoice.updated` when it changed. At least
+   * once and in any order: it reads the state as it is now, and changes nothing when already in step.
+   */
+  async follow(organizationId: string, id: string, now = new Date()): Promise<boolean> {
+    const exists = await this.dataSource.getRepository(CheckoutInvoice).existsBy({ id, organizationId });
+    if (!exists) return false;
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.paymentRequests.lockInTransaction(manager, organizationId, id);
+      const invoice = await manager.getRepository(CheckoutInvoice).findOneByOrFail({ id });
+      const status = seedStatusOf(evaluate(invoice, current.charges, now).seedStatus, current.request.status);
+      if (status === invoice.status) return false;
+      invoice.status = status;
+      invoice.paidAt = status === 'PAID' ? now : null;
+      invoice.updatedAt = now;
+      await manager.getRepository(CheckoutInvoice).save(invoice);
+      await this.recordUpdated(manager, invoice);
+      return true;
+    });
+  }
 
   /** True when anything was written. */
   async apply(
@@ -109,7 +142,7 @@ export class CheckoutPaymentsService {
       if (isEmptyPlan(plan) && !changed) return false;
 
       const evaluation = evaluate(invoice, after.charges, now);
-      const status = evaluation.seedStatus;
+      const status = seedStatusOf(evaluation.seedStatus, after.request.status);
       if (status !== invoice.status) {
         invoice.status = status;
         invoice.paidAt = status === 'PAID' ? now : null;
