@@ -17,6 +17,7 @@ import { CheckoutScopesForOrganizationAdmins1795777225839 } from './179577722583
 import { RetentionIndexes1795777459608 } from './1795777459608-RetentionIndexes.js';
 import { PaymentRequestOrigin1795778850103 } from './1795778850103-PaymentRequestOrigin.js';
 import { LightningDevInvoices1795781278213 } from './1795781278213-LightningDevInvoices.js';
+import { PayToUploadInvoices1795783246763 } from './1795783246763-PayToUploadInvoices.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   RetentionIndexes1795777459608,
   PaymentRequestOrigin1795778850103,
   LightningDevInvoices1795781278213,
+  PayToUploadInvoices1795783246763,
 ];
