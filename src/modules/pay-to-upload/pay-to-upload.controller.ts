@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@ne
 import {
   ApiBody,
   ApiConsumes,
+  ApiExtension,
   ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
@@ -10,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators.js';
+import { ERRORS_AS_200 } from '../../common/openapi/openapi-document.js';
 import {
   CheckPaidDto,
   InvoiceIssuedDto,
@@ -33,6 +35,7 @@ const oneOf = (success: new () => unknown, description: string) =>
  */
 @ApiTags('Pay-to-upload (seed 000)')
 @ApiExtraModels(InvoiceIssuedDto, PaidDto, UploadedDto, SeedFailureDto)
+@ApiExtension(ERRORS_AS_200, true)
 @Public()
 @UseFilters(PayToUploadFilter)
 @Controller()
