@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import bolt11 from 'bolt11';
 import { DataSource } from 'typeorm';
 import { FileStorage } from '../../src/storage/file-storage.js';
+import { UploadExpiryService } from '../../src/modules/uploads/upload-expiry.service.js';
 import { PDF, PNG, TEXT } from '../fixtures/files.js';
 import {
   createOrganization,
@@ -192,6 +193,10 @@ describe('Pay-to-upload (seed 000)', () => {
     const expires = Number(new URL(res.body.url).searchParams.get('expires')) * 1000;
     expect(expires - before).toBeGreaterThanOrEqual(7 * 24 * 3600 * 1000 - 5000);
     expect(expires - before).toBeLessThanOrEqual(7 * 24 * 3600 * 1000 + 120_000);
+
+    // The expiry of unattached uploads leaves it: the link still opens it.
+    await t.app.get(UploadExpiryService).expire();
+    expect((await fetch(res.body.url)).status).toBe(200);
 
     const second = await upload(pair, { content: PNG, name: 'other.png' });
     expect(second.body).toEqual({

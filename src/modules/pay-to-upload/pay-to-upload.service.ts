@@ -122,10 +122,11 @@ export class PayToUploadService {
    * upload (too large, wrong type, unpaid invoice) leaves the invoice unused.
    */
   async upload(req: Request, res: Response): Promise<UploadedFile> {
-    const organizationId = this.organizationId();
-    if (!req.is('multipart/form-data')) {
+    const organizationId = this.config.payToUpload.organizationId;
+    if (!organizationId || !req.is('multipart/form-data')) {
+      // Read what the client is still sending, so that it gets the answer rather than a reset connection.
       req.resume();
-      throw notMultipart();
+      throw organizationId ? notMultipart() : notConfigured();
     }
     const maxBytes = this.config.payToUpload.maxBytes;
     const middleware = multer({
@@ -237,6 +238,10 @@ function toRefusal(err: unknown, maxBytes: number): Error {
     if (err.code === 'LIMIT_FILE_COUNT') return tooManyFiles();
     return malformedForm();
   }
-  // busboy's parse errors (a truncated or malformed body) are the client's.
-  return malformedForm();
+  // busboy's parse errors (a truncated or malformed body) are the client's; anything else (the storage
+  // failing) is ours, answered by the filter as such.
+  if (err instanceof Error && /form|part|boundary|multipart|header|field/i.test(err.message)) {
+    return malformedForm();
+  }
+  return err instanceof Error ? err : malformedForm();
 }
