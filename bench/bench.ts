@@ -15,6 +15,8 @@
  *      deliveries per second the instance makes to a receiver on 127.0.0.1, over BENCH_WEBHOOK_EVENTS
  *      events (default 2,000; against BENCH_URL only when set, the app needing
  *      WEBHOOK_ALLOWED_CIDRS=127.0.0.0/8).
+ *   6. times chain-watcher cycles over 10,000 open invoices against a fake Esplora (watcher-bench.ts;
+ *      BENCH_WATCHER=0 skips it).
  * Each phase is preceded by BENCH_WARMUP s (default 2) of unreported load, so that a cold JIT and cold
  * caches do not count. The app's RSS is sampled every 100 ms throughout, and each phase reports where the
  * host's CPU went (app, PostgreSQL, autocannon in this process, anything else): on a small machine the
@@ -41,6 +43,7 @@ import { formatRss, formatTable, latencyTarget, throughputTarget, type ReportRow
 import { SEARCH_WORD, seedReceipts } from './seed.js';
 import { runPaymentsBench } from './payments-bench.js';
 import { runSuggestionsBench } from './suggestions-bench.js';
+import { runWatcherBench, type WatcherBenchResult } from './watcher-bench.js';
 
 const SEED_TOTAL = 100_000;
 const PAGE_DEPTHS = [10, 100, 1000];
@@ -212,9 +215,34 @@ async function main(): Promise<number> {
     log,
   });
   for (const row of payments) rows.push({ ...row, appRssMb: probes.rss?.phasePeakMb() ?? null });
+  // Phase 6: one chain-watcher cycle over 10,000 open invoices (its own app and scratch database: the
+  // app above would poll the real Esplora for them)
+  let watcher: WatcherBenchResult | undefined;
+  if (process.env.BENCH_WATCHER !== '0') {
+    const db = await scratchDatabase('pieces_watch_bench');
+    try {
+      watcher = await runWatcherBench({ databaseUrl: db.url, log: (line) => log(`watcher: ${line}`) });
+    } finally {
+      await db.dispose();
+    }
+  }
 
   rss?.stop();
   report(rows, rss?.peakMb() ?? null, background);
+  if (watcher) {
+    process.stdout.write(
+      [
+        `chain watcher — one cycle over ${watcher.invoices.toLocaleString('en')} open invoices ` +
+          '(and 100,000 closed ones), fake Esplora on 127.0.0.1:',
+        ...watcher.cycles.map(
+          (c) =>
+            `  ${c.name}: ${(c.ms / 1000).toFixed(2)} s, ${Math.round((c.polled / c.ms) * 1000)} addresses/s, ` +
+            `${c.changed} changed, ${c.esploraRequests} requests`,
+        ),
+        '',
+      ].join('\n'),
+    );
+  }
   const failed = rows.filter((r) => r.result.errorRate > MAX_ERROR_RATE);
   for (const { result } of failed) {
     process.stderr.write(

@@ -16,7 +16,9 @@ import { CheckoutStores1795777225838 } from './1795777225838-CheckoutStores.js';
 import { CheckoutScopesForOrganizationAdmins1795777225839 } from './1795777225839-CheckoutScopesForOrganizationAdmins.js';
 import { RetentionIndexes1795777459608 } from './1795777459608-RetentionIndexes.js';
 import { PaymentRequestOrigin1795778850103 } from './1795778850103-PaymentRequestOrigin.js';
+import { ChainWatcher1795780072025 } from './1795780072025-ChainWatcher.js';
 import { LightningDevInvoices1795781278213 } from './1795781278213-LightningDevInvoices.js';
+import { WebhookDeliveriesStatusIndex1795782266245 } from './1795782266245-WebhookDeliveriesStatusIndex.js';
 import { PayToUploadInvoices1795783246763 } from './1795783246763-PayToUploadInvoices.js';
 
 export const MIGRATIONS = [
@@ -37,6 +39,8 @@ export const MIGRATIONS = [
   CheckoutScopesForOrganizationAdmins1795777225839,
   RetentionIndexes1795777459608,
   PaymentRequestOrigin1795778850103,
+  ChainWatcher1795780072025,
   LightningDevInvoices1795781278213,
+  WebhookDeliveriesStatusIndex1795782266245,
   PayToUploadInvoices1795783246763,
 ];

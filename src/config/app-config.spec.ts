@@ -228,6 +228,16 @@ describe('loadConfig', () => {
       );
     });
 
+    it('never points a test run at a real Esplora: a network without its URL is not watched', () => {
+      expect(loadConfig({ NODE_ENV: 'test' }).chain.esploraUrls).toEqual({
+        mainnet: undefined,
+        testnet: undefined,
+      });
+      expect(
+        loadConfig({ NODE_ENV: 'test', ESPLORA_URL_TESTNET: 'http://127.0.0.1:1/api/' }).chain.esploraUrls,
+      ).toEqual({ mainnet: undefined, testnet: 'http://127.0.0.1:1/api' });
+    });
+
     it('refuses a bad FIXED_RATES entry with one line naming it', () => {
       const cases: Array<[string, string]> = [
         ['BTC_EUR=21885.605,EUR-USD=1.18', 'entry "EUR-USD=1.18" is not CODE_CODE=decimal'],

@@ -17,6 +17,7 @@ import { InvoiceUpload } from '../modules/uploads/invoice-upload.entity.js';
 import { SignedUrlUse } from '../storage/signed-url-use.entity.js';
 import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity.js';
+import { ChainWatchState } from '../modules/checkout/watcher/chain-watch-state.entity.js';
 import { AppSetting } from './app-setting.entity.js';
 
 /** Every entity, for the app's DataSource and the migration scripts (which have no Nest modules). */
@@ -40,5 +41,6 @@ export const ENTITIES = [
   CheckoutStore,
   CheckoutInvoice,
   LightningDevInvoice,
+  ChainWatchState,
   PayToUploadInvoice,
 ];

@@ -46,6 +46,14 @@ export interface JobDefinition<N extends JobName> {
   timeoutSeconds?: number;
   /** How many jobs of this name one instance runs at once (default 1). */
   concurrency?: number;
+  /**
+   * `waiting-once`: at most one job of the name waits to run (queued or due later), however many
+   * instances queue one; another is dropped (enqueueOnce answers null). For a self-rescheduling job
+   * whose chain a cron re-seeds: the chain cannot fork. Default: every job queued is kept.
+   */
+  policy?: 'waiting-once';
+  /** With `waiting-once`: one job is queued when the queue starts (unless one is waiting), not at the cron. */
+  startNow?: boolean;
 }
 
 export interface EnqueueOptions {
@@ -156,6 +164,20 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     return id;
   }
 
+  /**
+   * Queues the job unless one of the name is already waiting to run, on any instance: the job's id, or
+   * null when one was waiting. Only for a job defined with policy `waiting-once`.
+   */
+  async enqueueOnce<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: Omit<EnqueueOptions, 'transaction'> = {},
+  ): Promise<string | null> {
+    const definition = this.definitions.get(name);
+    if (definition?.policy !== 'waiting-once') throw new Error(`job ${name} is not defined waiting-once`);
+    return this.boss.send(name, payload as object, { startAfter: options.delaySeconds });
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.boss.start();
     this.started = true;
@@ -238,11 +260,14 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
       name,
       ...queueRetryOptions(definition.retry),
       expireInSeconds: definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      // pg-boss's `short`: a unique index lets one job of the name exist in state created.
+      ...(definition.policy === 'waiting-once' ? { policy: 'short' as const } : {}),
     };
     await this.setUpQueue(name, queue);
     this.loops.push(this.loop(name, definition));
     if (definition.cron) await this.boss.schedule(name, definition.cron, {}, { tz: 'UTC' });
     else await this.boss.unschedule(name);
+    if (definition.startNow && definition.policy === 'waiting-once') await this.boss.send(name, {});
   }
 
   /**

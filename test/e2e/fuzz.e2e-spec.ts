@@ -319,6 +319,8 @@ describe('fuzz: no input answers 5xx', () => {
       affectations: 'affectation',
       webhooks: 'webhook',
       deliveries: 'delivery',
+      // A store's callbacks are deliveries too (a webhook's delivery id there answers 404: not the store's).
+      callbacks: 'delivery',
       stores: 'store',
     };
     // Seed 003's invoices live under their store.

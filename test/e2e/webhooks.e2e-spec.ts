@@ -1,9 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { DomainEvents } from '../../src/events/domain-events.js';
 import { bearer, expectError, keyWithScopes } from '../support/bank.js';
+import { Receiver, until } from '../support/webhook-receiver.js';
 import {
   createOrganization,
   createTestApp,
@@ -14,88 +13,6 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
-
-interface Received {
-  headers: Record<string, string>;
-  body: string;
-  /** What the standardwebhooks verifier made of it with the secret the test holds. */
-  verified: unknown;
-}
-
-/**
- * A webhook receiver on 127.0.0.1: answers each request with the next scripted reply (200 once the
- * script is spent) and verifies every signature with the standardwebhooks package, as a customer would.
- */
-class Receiver {
-  readonly received: Received[] = [];
-  secret = '';
-  replies: Array<number | 'hang' | { status: number; location?: string; headers?: Record<string, string> }> =
-    [];
-  private server!: Server;
-  private readonly hanging: ServerResponse[] = [];
-
-  async start(): Promise<void> {
-    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const headers = Object.fromEntries(
-          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
-        );
-        let verified: unknown;
-        try {
-          verified = new Webhook(this.secret).verify(body, headers);
-        } catch (e) {
-          verified = e instanceof Error ? e.message : 'failed';
-        }
-        this.received.push({ headers, body, verified });
-        const reply = this.replies.shift() ?? 200;
-        if (reply === 'hang') {
-          this.hanging.push(res);
-          return;
-        }
-        if (typeof reply === 'object') {
-          res
-            .writeHead(reply.status, {
-              ...(reply.location && { location: reply.location }),
-              ...reply.headers,
-            })
-            .end();
-          return;
-        }
-        res.writeHead(reply, { 'content-type': 'text/plain' }).end(`reply ${reply} ${'x'.repeat(5000)}`);
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
-  }
-
-  reset(secret: string): void {
-    this.received.length = 0;
-    this.replies = [];
-    this.secret = secret;
-  }
-
-  async stop(): Promise<void> {
-    for (const res of this.hanging) res.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('webhooks', () => {
   let t: TestApp;

@@ -65,6 +65,8 @@ export class FakeEsplora {
   tipHeight: number;
   /** Every path asked for, in order (without the /api prefix). */
   readonly requests: string[] = [];
+  /** The same, with when each came and whether it was answered with an injected failure. */
+  readonly log: { path: string; at: number; failed: boolean }[] = [];
 
   private readonly txs = new Map<string, { tx: RawTx; order: number }>();
   private order = 0;
@@ -189,6 +191,7 @@ export class FakeEsplora {
     const path = (req.url ?? '/').replace(/^\/api(?=\/)/, '');
     this.requests.push(path);
     const failure = this.takeFailure(path);
+    this.log.push({ path, at: Date.now(), failed: failure !== null });
     if (failure) return this.answerFailure(failure, req, res);
     if (req.method !== 'GET') return text(res, 405, 'Method not allowed');
     let m: RegExpExecArray | null;

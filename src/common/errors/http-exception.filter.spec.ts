@@ -1,6 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { pino } from 'pino';
 import { QueryFailedError } from 'typeorm';
+import { DomainError } from './domain-error.js';
 import { AllExceptionsFilter } from './http-exception.filter.js';
 
 /** Runs the filter on one exception: what the client got, and what was logged (pino, into memory). */
@@ -47,6 +48,17 @@ describe('AllExceptionsFilter', () => {
         err: expect.objectContaining({ type: 'TypeError', message: error.message, stack: error.stack }),
       }),
     ]);
+  });
+
+  it('logs an outage the code answers for (a DomainError of 503) as a warning, without a stack', () => {
+    const error = new DomainError('unavailable', 'RATE_UNAVAILABLE', 'No exchange rate for EUR_BTC');
+    const { sent, lines } = handle(error);
+    expect(sent.status).toBe(503);
+    expect(sent.body).toMatchObject({ code: 'RATE_UNAVAILABLE', message: 'No exchange rate for EUR_BTC' });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, code: 'RATE_UNAVAILABLE', msg: 'No exchange rate for EUR_BTC' }),
+    ]);
+    expect(lines[0]).not.toHaveProperty('err');
   });
 
   it('never shows SQL or a driver message, whatever the database error', () => {

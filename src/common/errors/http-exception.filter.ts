@@ -63,7 +63,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     const body = this.toBody(exception, requestId);
-    if (body.statusCode >= 500) {
+    if (exception instanceof DomainError && body.statusCode >= 500) {
+      // An outage the code foresaw and answers for (a rate source or the Lightning backend down): the
+      // service that met it logged the cause; no stack trace, it is not a crash.
+      this.logger.warn({ code: body.code, requestId }, exception.message);
+    } else if (body.statusCode >= 500) {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
     }
     if (exception instanceof DomainError && exception.kind === 'unauthenticated') {

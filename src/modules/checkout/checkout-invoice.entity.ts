@@ -32,6 +32,10 @@ export type CheckoutInvoiceStatus = (typeof CHECKOUT_INVOICE_STATUSES)[number];
   where: '"payment_seen_at" IS NOT NULL',
 })
 @Index('IDX_checkout_invoices_address', ['btcAddress'])
+// The chain watcher's query (chain-watcher.service.ts): invoices within their monitoring window, and
+// those with payments still short of their confirmations. Its cost follows the open invoices only.
+@Index('IDX_checkout_invoices_watch_window', ['network', 'monitoringUntil'])
+@Index('IDX_checkout_invoices_watch_pending', ['network'], { where: '"pending_sats" > 0' })
 export class CheckoutInvoice {
   /** The payment request's id. */
   @PrimaryColumn('uuid')
@@ -130,6 +134,22 @@ export class CheckoutInvoice {
 
   @Column({ name: 'paid_at', type: 'timestamptz', precision: 3, nullable: true })
   paidAt: Date | null;
+
+  /** Satoshis of the standing (not voided) payments; bigints as strings. */
+  @Column({ name: 'paid_sats', type: 'bigint', default: 0 })
+  paidSats: string;
+
+  /** Of which confirmed enough. */
+  @Column({ name: 'settled_sats', type: 'bigint', default: 0 })
+  settledSats: string;
+
+  /** Of which still short of their confirmations: the watcher keeps looking while > 0. */
+  @Column({ name: 'pending_sats', type: 'bigint', default: 0 })
+  pendingSats: string;
+
+  /** The minimum was reached only by payments seen after expiry. */
+  @Column({ name: 'paid_late', type: 'boolean', default: false })
+  paidLate: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;

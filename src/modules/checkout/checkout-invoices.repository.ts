@@ -3,9 +3,17 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { CheckoutInvoice } from './checkout-invoice.entity.js';
 
+/** The chain watcher's figures start at their column defaults (nothing paid). */
 export type NewCheckoutInvoice = Omit<
   CheckoutInvoice,
-  'paymentRequest' | 'store' | 'createdAt' | 'updatedAt'
+  | 'paymentRequest'
+  | 'store'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'paidSats'
+  | 'settledSats'
+  | 'pendingSats'
+  | 'paidLate'
 >;
 
 @Injectable()

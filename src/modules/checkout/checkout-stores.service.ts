@@ -14,6 +14,7 @@ import type { CheckoutStore } from './checkout-store.entity.js';
 import { CheckoutStoresRepository } from './checkout-stores.repository.js';
 import { invalidDerivationScheme, storeKeyInUse, storeKeyLocked, storeNotFound } from './checkout.errors.js';
 import type { AddressUsage } from './gap-limit.js';
+import { syncStoreCallback } from './watcher/checkout-payments.service.js';
 
 const STORE_SORT = 'created_at';
 
@@ -117,7 +118,12 @@ export class CheckoutStoresService {
           store.paymentTolerancePercent = input.paymentTolerancePercent;
         if (input.successRedirectUrl !== undefined) store.successRedirectUrl = input.successRedirectUrl;
         if (input.errorRedirectUrl !== undefined) store.errorRedirectUrl = input.errorRedirectUrl;
-        return this.repository.save(manager, store);
+        const saved = await this.repository.save(manager, store);
+        // Its callback endpoint follows; setting callbackUrl enables it again after a 410 Gone.
+        await syncStoreCallback(this.webhooks, manager, saved, {
+          urlJustSet: input.callbackUrl !== undefined && input.callbackUrl !== null,
+        });
+        return saved;
       });
       return (await this.withUsage([store]))[0];
     } catch (e) {
@@ -132,7 +138,9 @@ export class CheckoutStoresService {
       const store = await this.repository.lockForUpdate(manager, organizationId, id);
       if (!store) throw storeNotFound();
       store.callbackSecret = generateWebhookSecret();
-      return this.repository.save(manager, store);
+      const saved = await this.repository.save(manager, store);
+      await syncStoreCallback(this.webhooks, manager, saved); // signs with the new secret from now on
+      return saved;
     });
     return (await this.withUsage([store]))[0];
   }

@@ -34,6 +34,7 @@ import {
   PaymentRequestPageDto,
   UpdatePaymentRequestDto,
 } from './dto/payment-request.dto.js';
+import { PaymentRequestDetails } from './payment-request-details.js';
 import { presentPaymentRequest } from './payment-request.presenter.js';
 import { paymentRequestNotFound } from './payment-requests.errors.js';
 import { PaymentRequestsService } from './payment-requests.service.js';
@@ -44,7 +45,10 @@ const SORT = '-created_at';
 @ApiBearerAuth('api-key')
 @Controller('api/v1/payment-requests')
 export class PaymentRequestsController {
-  constructor(private readonly requests: PaymentRequestsService) {}
+  constructor(
+    private readonly requests: PaymentRequestsService,
+    private readonly details: PaymentRequestDetails,
+  ) {}
 
   @Post()
   @RequireScopes('payment-requests:write')
@@ -78,7 +82,7 @@ export class PaymentRequestsController {
     const { rows, hasMore } = await this.requests.list(organizationId, query, limit, cursor);
     const last = rows.at(-1)?.request;
     return {
-      data: rows.map(presentPaymentRequest),
+      data: await this.details.attach(organizationId, rows.map(presentPaymentRequest)),
       has_more: hasMore,
       next_cursor:
         hasMore && last
@@ -93,7 +97,10 @@ export class PaymentRequestsController {
   @ApiOkResponse({ type: PaymentRequestDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async get(@OrganizationId() organizationId: string, @Param('id') id: string) {
-    return presentPaymentRequest(await this.requests.get(organizationId, checkId(id)));
+    return this.details.attach(
+      organizationId,
+      presentPaymentRequest(await this.requests.get(organizationId, checkId(id))),
+    );
   }
 
   @Patch(':id')

@@ -13,6 +13,7 @@ import {
 } from './payment-request-invoice.controller.js';
 import { PaymentRequestsController } from './payment-requests.controller.js';
 import { PaymentRequestsRepository } from './payment-requests.repository.js';
+import { PaymentRequestDetails } from './payment-request-details.js';
 import { PaymentRequestsService } from './payment-requests.service.js';
 
 @Module({
@@ -23,8 +24,8 @@ import { PaymentRequestsService } from './payment-requests.service.js';
     UploadAttachController,
     PaymentRequestInvoiceController,
   ],
-  providers: [PaymentRequestsService, PaymentRequestsRepository, ChargesRepository],
-  exports: [PaymentRequestsService],
+  providers: [PaymentRequestsService, PaymentRequestsRepository, ChargesRepository, PaymentRequestDetails],
+  exports: [PaymentRequestsService, PaymentRequestDetails],
 })
 export class PaymentRequestsModule implements OnModuleInit {
   constructor(

@@ -454,6 +454,19 @@ export class PaymentRequestsService {
     return this.uploads.fileUrl(request.invoiceKey, request.invoiceFileName, request.invoiceMimeType);
   }
 
+  /**
+   * For a payment method that decides under the request's row lock: the request locked in the caller's
+   * transaction, with its charges read under that lock. Its recordExternalCharge/updateExternalCharge/
+   * voidExternalCharge calls with the same manager then run under the same lock.
+   */
+  async lockInTransaction(
+    manager: EntityManager,
+    organizationId: string,
+    id: string,
+  ): Promise<PaymentRequestWithCharges> {
+    return this.inTransaction({ manager }, (m) => this.lock(m, organizationId, id));
+  }
+
   private inTransaction<T>(options: InTransaction, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!options.manager) return this.dataSource.transaction(work);
     if (!options.manager.queryRunner?.isTransactionActive)

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { LOGGER } from '../../common/logging/logger.js';
 import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -10,7 +10,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { DomainEvents, type DomainEvent } from '../../events/domain-events.js';
 import { JobQueue } from '../../jobs/job-queue.js';
 import { AddressNotAllowedError, WebhookAddressGuard } from './webhook-address-guard.js';
-import { WebhookDelivery } from './webhook-delivery.entity.js';
+import { WebhookDelivery, type WebhookDeliveryStatus } from './webhook-delivery.entity.js';
 import {
   jitterSeconds,
   judgeAttempt,
@@ -23,7 +23,14 @@ import { PAYMENT_EVENT_TYPES, WEBHOOK_TEST_EVENT } from './webhook-event-types.j
 import { sendWebhook, type SendOutcome } from './webhook-sender.js';
 import { signWebhook } from './webhook-signer.js';
 import { checkWebhookUrl } from './webhook-url.js';
-import { webhookDeliveryNotFound, webhookNotFound } from './webhooks.errors.js';
+import { RECOVER_MAX_EVENTS, RECOVER_MAX_WINDOW_DAYS, recoverWindow } from './webhook-recovery.js';
+import {
+  webhookDeliveryNotFound,
+  webhookDisabled,
+  webhookNotFound,
+  webhookRecoverTooManyEvents,
+  webhookRecoverWindowInvalid,
+} from './webhooks.errors.js';
 
 export const DELIVER_JOB = 'webhooks.deliver';
 
@@ -36,6 +43,12 @@ declare module '../../jobs/job-queue.js' {
 
 const DELIVERY_SORT = '-created_at';
 
+/** Who receives an event of a type among managed endpoints: those of `managedBy` owned by ownerOf(event). */
+interface ManagedRoute {
+  managedBy: string;
+  ownerOf: (event: DomainEvent) => string | null;
+}
+
 /**
  * Deliveries: a subscriber turns each event into one first attempt per endpoint that receives it, and
  * each attempt is a job (one job per attempt, scheduled by WEBHOOK_RETRY_SCHEDULE, rather than pg-boss
@@ -43,6 +56,8 @@ const DELIVERY_SORT = '-created_at';
  */
 @Injectable()
 export class WebhookDeliveriesService implements OnModuleInit {
+  private readonly managedRoutes = new Map<string, ManagedRoute>();
+
   constructor(
     private readonly events: DomainEvents,
     private readonly jobs: JobQueue,
@@ -78,13 +93,41 @@ export class WebhookDeliveriesService implements OnModuleInit {
     });
   }
 
-  /** Lists an endpoint's attempts, newest first. */
+  /**
+   * Events of `type` also go to the managed endpoints of `managedBy` whose owner is ownerOf(event) (a
+   * checkout store's callback gets its own invoices' events only). Before the app starts (onModuleInit).
+   */
+  routeToManaged(type: string, route: ManagedRoute): void {
+    if (this.managedRoutes.has(type)) throw new Error(`managed route of ${type} defined twice`);
+    this.managedRoutes.set(type, route);
+  }
+
+  /**
+   * Lists an endpoint's attempts, newest first, those in `status` only when given (served by
+   * IDX_webhook_deliveries_endpoint_status_created, in the same keyset order: a cursor is the same).
+   */
   async list(
     organizationId: string,
     endpointId: string,
-    page: { limit: number; cursor?: string },
+    page: { limit: number; cursor?: string; status?: WebhookDeliveryStatus },
   ): Promise<{ rows: WebhookDelivery[]; nextCursor: string | null }> {
     await this.endpointOf(organizationId, endpointId);
+    return this.listOf(organizationId, endpointId, page);
+  }
+
+  /** The same for a managed endpoint (its module has checked who asks). */
+  listManaged(
+    endpoint: WebhookEndpoint,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ rows: WebhookDelivery[]; nextCursor: string | null }> {
+    return this.listOf(endpoint.organizationId, endpoint.id, page);
+  }
+
+  private async listOf(
+    organizationId: string,
+    endpointId: string,
+    page: { limit: number; cursor?: string; status?: WebhookDeliveryStatus },
+  ): Promise<{ rows: WebhookDelivery[]; nextCursor: string | null }> {
     const qb = this.dataSource
       .getRepository(WebhookDelivery)
       .createQueryBuilder('d')
@@ -92,6 +135,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
         organizationId,
         endpointId,
       });
+    if (page.status) qb.andWhere('d.status = :status', { status: page.status });
     if (page.cursor) {
       const position = readCursor(page.cursor, { sort: DELIVERY_SORT, value: 'iso-ms', id: 'uuid' });
       qb.andWhere('(d.created_at, d.id) < (:createdAt, :id)', { createdAt: position.value, id: position.id });
@@ -115,6 +159,19 @@ export class WebhookDeliveriesService implements OnModuleInit {
   /** A new series for the event of `deliveryId`: same webhook-id and body, a fresh timestamp and signature. */
   async redeliver(organizationId: string, endpointId: string, deliveryId: string): Promise<WebhookDelivery> {
     await this.endpointOf(organizationId, endpointId);
+    return this.redeliverOf(organizationId, endpointId, deliveryId);
+  }
+
+  /** The same for a managed endpoint (its module has checked who asks). */
+  redeliverManaged(endpoint: WebhookEndpoint, deliveryId: string): Promise<WebhookDelivery> {
+    return this.redeliverOf(endpoint.organizationId, endpoint.id, deliveryId);
+  }
+
+  private async redeliverOf(
+    organizationId: string,
+    endpointId: string,
+    deliveryId: string,
+  ): Promise<WebhookDelivery> {
     const original = await this.dataSource
       .getRepository(WebhookDelivery)
       .findOne({ where: { id: deliveryId, organizationId, endpointId } });
@@ -139,10 +196,66 @@ export class WebhookDeliveriesService implements OnModuleInit {
     });
   }
 
+  /**
+   * A new series (as redeliver starts) for every event of the endpoint that was given up — no attempt
+   * succeeded, none is pending: every scheduled attempt of every series failed — and whose first attempt
+   * was made in [since, until). Each series redelivers the event's last attempt. One transaction under
+   * the endpoint's row lock: two recoveries at once run one after the other, and the second finds the
+   * first's series pending (so it starts nothing for them), as does any recovery while they run.
+   */
+  async recover(
+    organizationId: string,
+    endpointId: string,
+    window: { since: string; until?: string },
+  ): Promise<number> {
+    await this.endpointOf(organizationId, endpointId);
+    const checked = recoverWindow(window.since, window.until, new Date());
+    if (!checked.ok) throw webhookRecoverWindowInvalid(checked.problem, RECOVER_MAX_WINDOW_DAYS);
+    const { since, until } = checked;
+    return this.dataSource.transaction(async (manager) => {
+      const locked: { enabled: boolean }[] = await manager.query(
+        'SELECT enabled FROM webhook_endpoints WHERE organization_id = $1 AND id = $2 FOR UPDATE',
+        [organizationId, endpointId],
+      );
+      if (locked.length === 0) throw webhookNotFound(); // deleted meanwhile
+      if (!locked[0].enabled) throw webhookDisabled();
+      // Every attempt of an event is made after its first: the events whose first attempt is in the
+      // window are among the groups of the attempts made since `since`. One range scan of the endpoint's
+      // (created_at) index and an aggregate: a plan that stays linear whatever the table's statistics
+      // say (an anti-join planned on stale ones ran 1001 events in minutes).
+      const lastAttempts: { id: string }[] = await manager.query(
+        `SELECT (array_agg(d.id ORDER BY d.created_at DESC, d.id DESC))[1] AS id
+           FROM webhook_deliveries d
+          WHERE d.organization_id = $1 AND d.endpoint_id = $2 AND d.created_at >= $3
+          GROUP BY d.event_id
+         HAVING bool_and(d.status = 'failed')
+            AND bool_or(d.attempt = 1 AND d.redelivery_of IS NULL AND d.created_at < $4)
+          ORDER BY min(d.created_at)
+          LIMIT $5`,
+        [organizationId, endpointId, since, until, RECOVER_MAX_EVENTS + 1],
+      );
+      if (lastAttempts.length > RECOVER_MAX_EVENTS) throw webhookRecoverTooManyEvents(RECOVER_MAX_EVENTS);
+      if (lastAttempts.length === 0) return 0;
+      const started: { id: string }[] = await manager.query(
+        `INSERT INTO webhook_deliveries
+           (organization_id, endpoint_id, event_id, event_type, body, attempt, redelivery_of, status, scheduled_at)
+         SELECT organization_id, endpoint_id, event_id, event_type, body, 1, id, 'pending', now()
+           FROM webhook_deliveries WHERE endpoint_id = $1 AND id = ANY($2::uuid[])
+         RETURNING id`,
+        [endpointId, lastAttempts.map((a) => a.id)],
+      );
+      for (const { id } of started) {
+        await this.jobs.enqueue(DELIVER_JOB, { deliveryId: id }, { transaction: manager });
+      }
+      this.logger.info({ webhookId: endpointId, recovering: started.length }, 'webhook events recovered');
+      return started.length;
+    });
+  }
+
   private async endpointOf(organizationId: string, id: string): Promise<WebhookEndpoint> {
     const endpoint = await this.dataSource
       .getRepository(WebhookEndpoint)
-      .findOne({ where: { organizationId, id } });
+      .findOne({ where: { organizationId, id, managedBy: IsNull() } });
     if (!endpoint) throw webhookNotFound();
     return endpoint;
   }
@@ -153,7 +266,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
     const endpoints = await this.receivers(this.dataSource.manager, event);
     if (endpoints.length === 0) return;
     await this.dataSource.transaction(async (manager) => {
-      const body = webhookBody({
+      const envelope = webhookBody({
         id: event.id,
         type: event.type,
         occurredAt: event.occurredAt,
@@ -164,6 +277,8 @@ export class WebhookDeliveriesService implements OnModuleInit {
       });
       const firstDelay = jitterSeconds(this.config.webhooks.retryScheduleSeconds[0] ?? 0);
       for (const endpoint of endpoints) {
+        // A managed endpoint may take the payload alone (a store's callback: seed 003's object).
+        const body = endpoint.bodyFormat === 'payload' ? JSON.stringify(event.payload) : envelope;
         const inserted: { id: string }[] = await manager.query(
           `INSERT INTO webhook_deliveries
              (organization_id, endpoint_id, event_id, event_type, body, attempt, status, scheduled_at)
@@ -188,12 +303,22 @@ export class WebhookDeliveriesService implements OnModuleInit {
       // Asked for by name: sent even to a disabled endpoint or one not subscribed to the type.
       return repo.find({ where: { organizationId: event.organizationId, id: event.payload.webhookId } });
     }
-    return repo
+    const route = this.managedRoutes.get(event.type);
+    const owner = route?.ownerOf(event) ?? null;
+    const qb = repo
       .createQueryBuilder('w')
       .where('w.organization_id = :organizationId', { organizationId: event.organizationId })
       .andWhere('w.enabled')
-      .andWhere("(w.events = '{}' OR :type = ANY(w.events))", { type: event.type })
-      .getMany();
+      .andWhere("(w.events = '{}' OR :type = ANY(w.events))", { type: event.type });
+    if (route && owner) {
+      qb.andWhere('(w.managed_by IS NULL OR (w.managed_by = :managedBy AND w.owner_id = :owner))', {
+        managedBy: route.managedBy,
+        owner,
+      });
+    } else {
+      qb.andWhere('w.managed_by IS NULL');
+    }
+    return qb.getMany();
   }
 
   /** Runs one attempt and records it; a failure with attempts left schedules the next. */

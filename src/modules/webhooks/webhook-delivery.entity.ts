@@ -9,7 +9,8 @@ import {
 } from 'typeorm';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 
-export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 /**
  * One attempt to deliver one event to one endpoint: the delivery log. A failed attempt with retries
@@ -18,6 +19,8 @@ export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
  */
 @Entity({ name: 'webhook_deliveries' })
 @Index('IDX_webhook_deliveries_endpoint_created', ['endpointId', 'createdAt', 'id'])
+// The log filtered by status (?status=failed), in the same keyset order.
+@Index('IDX_webhook_deliveries_endpoint_status_created', ['endpointId', 'status', 'createdAt', 'id'])
 // The subscriber gets each event at least once: the first attempt of an event exists once per endpoint.
 @Index('UQ_webhook_deliveries_first_attempt', ['endpointId', 'eventId'], {
   unique: true,

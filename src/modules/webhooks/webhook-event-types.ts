@@ -14,6 +14,9 @@ export const PAYMENT_EVENT_TYPES = [
   'charge.updated',
   'charge.settled',
   'charge.voided',
+  // Recorded by the checkout module: seed 003's invoice object, on each change (payment seen, confirmed,
+  // status). Also what a store's callback receives, as the bare object.
+  'checkout.invoice.updated',
 ] as const;
 
 export const WEBHOOK_TEST_EVENT = 'webhook.test';

@@ -15,6 +15,7 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
@@ -33,15 +34,19 @@ import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import {
   CreateWebhookDto,
+  ListWebhookDeliveriesQueryDto,
+  RecoverWebhookDto,
   UpdateWebhookDto,
   WebhookDeliveryDto,
   WebhookDeliveryPageDto,
   WebhookDto,
   WebhookPageDto,
+  WebhookRecoveryDto,
   WebhookTestDto,
   WebhookWithSecretDto,
 } from './dto/webhook.dto.js';
 import { WebhookDeliveriesService } from './webhook-deliveries.service.js';
+import { RECOVER_MAX_EVENTS, RECOVER_MAX_WINDOW_DAYS } from './webhook-recovery.js';
 import { webhookDeliveryNotFound, webhookNotFound } from './webhooks.errors.js';
 import { presentDelivery, presentWebhook, presentWebhookWithSecret } from './webhooks.presenter.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -181,17 +186,21 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @RequireScopes('webhooks:manage')
-  @ApiOperation({ summary: "The endpoint's delivery attempts, newest first, by pages (cursor)" })
+  @ApiOperation({
+    summary: "The endpoint's delivery attempts, newest first, by pages (cursor)",
+    description: '`status` lists only the attempts in that status: `failed` shows what was given up.',
+  })
   @ApiOkResponse({ type: WebhookDeliveryPageDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WEBHOOK_NOT_FOUND' })
   async deliveriesOf(
     @OrganizationId() organizationId: string,
     @Param('id', WebhookIdPipe) id: string,
-    @Query() query: PageQueryDto,
+    @Query() query: ListWebhookDeliveriesQueryDto,
   ): Promise<WebhookDeliveryPageDto> {
     const { rows, nextCursor } = await this.deliveries.list(organizationId, id, {
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
+      status: query.status,
     });
     return { data: rows.map(presentDelivery), has_more: nextCursor !== null, next_cursor: nextCursor };
   }
@@ -213,5 +222,38 @@ export class WebhooksController {
     @Param('deliveryId', DeliveryIdPipe) deliveryId: string,
   ): Promise<WebhookDeliveryDto> {
     return presentDelivery(await this.deliveries.redeliver(organizationId, id, deliveryId));
+  }
+
+  @Post(':id/recover')
+  @HttpCode(202)
+  @RequireScopes('webhooks:manage')
+  @ApiOperation({
+    summary: 'Send again every event given up in a window',
+    description:
+      'For every event of this endpoint that was never delivered — every scheduled attempt of every ' +
+      'series failed, none pending — and whose first attempt was made in [`since`, `until`): a new ' +
+      'series, as redeliver starts (same webhook-id and body). All or nothing, in one transaction. Running ' +
+      'it again while they are pending (or once delivered) starts nothing for them. At most ' +
+      `${RECOVER_MAX_WINDOW_DAYS} days and ${RECOVER_MAX_EVENTS} events per call.`,
+  })
+  @ApiAcceptedResponse({ type: WebhookRecoveryDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'WEBHOOK_NOT_FOUND' })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'WEBHOOK_DISABLED: the endpoint is disabled (by a 410 or PATCH); enable it first',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description:
+      'VALIDATION_FAILED (not a date-time with its time zone), WEBHOOK_RECOVER_WINDOW_INVALID (`since` ' +
+      `not before \`until\`, or more than ${RECOVER_MAX_WINDOW_DAYS} days apart), ` +
+      `WEBHOOK_RECOVER_TOO_MANY_EVENTS (more than ${RECOVER_MAX_EVENTS}: narrow the window)`,
+  })
+  async recover(
+    @OrganizationId() organizationId: string,
+    @Param('id', WebhookIdPipe) id: string,
+    @Body() body: RecoverWebhookDto,
+  ): Promise<WebhookRecoveryDto> {
+    return { recovering: await this.deliveries.recover(organizationId, id, body) };
   }
 }

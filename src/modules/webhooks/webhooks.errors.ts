@@ -32,3 +32,28 @@ export const webhookUrlUnresolvable = (host: string) =>
   new DomainError('unprocessable', 'WEBHOOK_URL_UNRESOLVABLE', 'The webhook URL host cannot be resolved', {
     host,
   });
+
+export const webhookRecoverWindowInvalid = (problem: 'empty' | 'too_large', maxDays: number) =>
+  new DomainError(
+    'unprocessable',
+    'WEBHOOK_RECOVER_WINDOW_INVALID',
+    problem === 'empty'
+      ? '`since` must be before `until` (now when absent)'
+      : `The recovery window is at most ${maxDays} days: narrow it, or recover in several calls`,
+    { problem, maxDays },
+  );
+
+export const webhookRecoverTooManyEvents = (max: number) =>
+  new DomainError(
+    'unprocessable',
+    'WEBHOOK_RECOVER_TOO_MANY_EVENTS',
+    `More than ${max} events to recover in this window: narrow it (nothing was started)`,
+    { max },
+  );
+
+export const webhookDisabled = () =>
+  new DomainError(
+    'conflict',
+    'WEBHOOK_DISABLED',
+    'The webhook endpoint is disabled: enable it (PATCH enabled: true) before recovering its events',
+  );

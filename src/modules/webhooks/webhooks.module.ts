@@ -19,6 +19,6 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookDeliveriesPurger,
     WebhookAddressGuard,
   ],
-  exports: [WebhooksService],
+  exports: [WebhooksService, WebhookDeliveriesService],
 })
 export class WebhooksModule {}

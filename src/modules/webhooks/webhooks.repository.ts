@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import { IsNull, Repository, type EntityManager } from 'typeorm';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 
 @Injectable()
@@ -18,8 +18,9 @@ export class WebhooksRepository {
     return repo.save(repo.create(endpoint));
   }
 
+  /** The organization's own endpoints only: a managed one (a store's callback) is not the webhook routes'. */
   findOneForOrganization(organizationId: string, id: string): Promise<WebhookEndpoint | null> {
-    return this.endpoints.findOne({ where: { organizationId, id } });
+    return this.endpoints.findOne({ where: { organizationId, id, managedBy: IsNull() } });
   }
 
   /** Updates and returns the row, or null when the organization has no such endpoint. */
@@ -29,13 +30,13 @@ export class WebhooksRepository {
     changes: Partial<Pick<WebhookEndpoint, 'url' | 'events' | 'description' | 'enabled' | 'secret'>>,
   ): Promise<WebhookEndpoint | null> {
     if (Object.keys(changes).length > 0) {
-      await this.endpoints.update({ organizationId, id }, changes);
+      await this.endpoints.update({ organizationId, id, managedBy: IsNull() }, changes);
     }
     return this.findOneForOrganization(organizationId, id);
   }
 
   async delete(organizationId: string, id: string): Promise<boolean> {
-    const result = await this.endpoints.delete({ organizationId, id });
+    const result = await this.endpoints.delete({ organizationId, id, managedBy: IsNull() });
     return (result.affected ?? 0) > 0;
   }
 
@@ -46,7 +47,8 @@ export class WebhooksRepository {
   ): Promise<{ rows: WebhookEndpoint[]; hasMore: boolean }> {
     const qb = this.endpoints
       .createQueryBuilder('w')
-      .where('w.organization_id = :organizationId', { organizationId });
+      .where('w.organization_id = :organizationId', { organizationId })
+      .andWhere('w.managed_by IS NULL');
     if (page.after) {
       qb.andWhere('(w.created_at, w.id) > (:createdAt, :id)', page.after);
     }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import { DomainEvents } from '../../events/domain-events.js';
 import { AddressNotAllowedError, WebhookAddressGuard } from './webhook-address-guard.js';
-import type { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { WEBHOOK_TEST_EVENT } from './webhook-event-types.js';
 import { generateWebhookSecret } from './webhook-signer.js';
 import { checkWebhookUrl } from './webhook-url.js';
@@ -25,6 +25,24 @@ declare module '../../events/domain-events.js' {
 }
 
 const ENDPOINT_SORT = 'created_at';
+
+/** An endpoint another module keeps in step with one of its records (a checkout store's callback). */
+export interface ManagedEndpointSpec {
+  organizationId: string;
+  managedBy: string;
+  ownerId: string;
+  /** Null: the owner has no URL now; the endpoint (and its log) stays, disabled. */
+  url: string | null;
+  secret: string;
+  events: string[];
+  bodyFormat: WebhookEndpoint['bodyFormat'];
+  description: string;
+  /**
+   * The owner has just set its URL (a store's PATCH): an endpoint a 410 Gone disabled is enabled again.
+   * Otherwise a disabled endpoint stays so until its URL changes.
+   */
+  reenable?: boolean;
+}
 
 export interface WebhookInput {
   url: string;
@@ -127,6 +145,65 @@ export class WebhooksService {
           ? encodeCursor({ sort: ENDPOINT_SORT, value: last.createdAt.toISOString(), id: last.id })
           : null,
     };
+  }
+
+  /**
+   * Creates or updates the managed endpoint of `spec.ownerId`, in the caller's transaction: its URL,
+   * secret and subscription follow the owner's. Returns it, or null when there is none and no URL.
+   */
+  async syncManaged(manager: EntityManager, spec: ManagedEndpointSpec): Promise<WebhookEndpoint | null> {
+    const repo = manager.getRepository(WebhookEndpoint);
+    const where = { organizationId: spec.organizationId, managedBy: spec.managedBy, ownerId: spec.ownerId };
+    const existing = await repo.findOne({ where, lock: { mode: 'pessimistic_write' } });
+    if (!existing) {
+      if (spec.url === null) return null;
+      const inserted: { id: string }[] = await manager.query(
+        `INSERT INTO webhook_endpoints
+           (organization_id, managed_by, owner_id, url, secret, events, body_format, description, enabled)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)
+         ON CONFLICT (managed_by, owner_id) WHERE managed_by IS NOT NULL DO NOTHING
+         RETURNING id`,
+        [
+          spec.organizationId,
+          spec.managedBy,
+          spec.ownerId,
+          spec.url,
+          spec.secret,
+          spec.events,
+          spec.bodyFormat,
+          spec.description,
+        ],
+      );
+      if (inserted.length > 0) return repo.findOneByOrFail({ id: inserted[0].id });
+      return this.syncManaged(manager, spec); // made meanwhile by another transaction: update it
+    }
+    // Disabled by a 410 Gone: it stays so until the owner sets its URL again.
+    const url = spec.url ?? existing.url;
+    const changes = {
+      url,
+      enabled: spec.url !== null && (existing.enabled || url !== existing.url || spec.reenable === true),
+      secret: spec.secret,
+      events: spec.events,
+      bodyFormat: spec.bodyFormat,
+      description: spec.description,
+    };
+    const same =
+      changes.url === existing.url &&
+      changes.enabled === existing.enabled &&
+      changes.secret === existing.secret &&
+      changes.bodyFormat === existing.bodyFormat &&
+      changes.description === existing.description &&
+      changes.events.join(',') === existing.events.join(',');
+    if (same) return existing;
+    await repo.update({ id: existing.id }, changes);
+    return repo.findOneByOrFail({ id: existing.id });
+  }
+
+  /** The managed endpoint of an owner, or null. */
+  findManaged(organizationId: string, managedBy: string, ownerId: string): Promise<WebhookEndpoint | null> {
+    return this.dataSource
+      .getRepository(WebhookEndpoint)
+      .findOne({ where: { organizationId, managedBy, ownerId } });
   }
 
   /**

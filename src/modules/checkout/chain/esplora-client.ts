@@ -242,16 +242,17 @@ export class EsploraClient {
  */
 @Injectable()
 export class EsploraClients {
-  private readonly clients: Record<ChainNetwork, EsploraClient>;
+  private readonly clients: Partial<Record<ChainNetwork, EsploraClient>> = {};
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.clients = {
-      mainnet: new EsploraClient({ baseUrl: config.chain.esploraUrls.mainnet }),
-      testnet: new EsploraClient({ baseUrl: config.chain.esploraUrls.testnet }),
-    };
+    for (const network of ['mainnet', 'testnet'] as const) {
+      const baseUrl = config.chain.esploraUrls[network];
+      if (baseUrl) this.clients[network] = new EsploraClient({ baseUrl });
+    }
   }
 
-  for(network: ChainNetwork): EsploraClient {
+  /** Undefined for a network without its URL (only under NODE_ENV=test): it is not watched. */
+  for(network: ChainNetwork): EsploraClient | undefined {
     return this.clients[network];
   }
 }

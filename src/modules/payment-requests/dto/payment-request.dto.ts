@@ -207,6 +207,60 @@ export class ChargeDto {
   originalCurrency: string | null;
 }
 
+/** A Bitcoin checkout invoice's payments as the chain watcher sees them (BTCPay's view). */
+export class PaymentRequestCheckoutDto {
+  @ApiProperty({ format: 'uuid' })
+  storeId: string;
+
+  @ApiProperty({ enum: ['NEW', 'PAID'], description: "Seed 003's status" })
+  status: string;
+
+  @ApiProperty({
+    enum: ['new', 'processing', 'settled', 'expired', 'invalid'],
+    description:
+      'new: not paid enough, before expiry; processing: paid enough, not confirmed enough yet; settled: ' +
+      'confirmed enough (PAID); expired: not paid enough after expiry (payments are still watched until ' +
+      'monitoringUntil); invalid: paid enough but still unconfirmed when monitoring ended',
+  })
+  state: string;
+
+  @ApiProperty({ example: '2N84FHPk745t1Ws7vjTX2V4UTvDtwMVfzQq' })
+  btcAddress: string;
+
+  @ApiProperty({ example: '0.04576250', description: 'What the customer must send (btc_amount)' })
+  btcAmount: string;
+
+  @ApiProperty({ example: '0.01000000', description: 'Every standing payment seen, confirmed or not' })
+  btcPaid: string;
+
+  @ApiProperty({
+    example: '0.00000000',
+    description: "Of which confirmed enough (the store's confirmations)",
+  })
+  btcSettled: string;
+
+  @ApiProperty({ example: '0.01000000', description: 'Of which still short of its confirmations' })
+  btcPending: string;
+
+  @ApiProperty({ example: '0.03576250', description: 'btcAmount − btcPaid; negative when overpaid' })
+  btcDue: string;
+
+  @ApiProperty({ description: 'Something was paid, less than btcAmount less the tolerance' })
+  paidPartial: boolean;
+
+  @ApiProperty({ description: 'More than btcAmount was paid: the excess is the merchant’s to give back' })
+  paidOver: boolean;
+
+  @ApiProperty({ description: 'The minimum was reached only by payments seen after expiresAt' })
+  paidLate: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'Payments are watched for until then' })
+  monitoringUntil: string;
+}
+
 export class PaymentRequestDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -275,6 +329,12 @@ export class PaymentRequestDto {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   cancelledAt: string | null;
+
+  @ApiPropertyOptional({
+    type: PaymentRequestCheckoutDto,
+    description: 'Present when the request is a Bitcoin checkout invoice (seed 003), on GET and lists',
+  })
+  checkout?: PaymentRequestCheckoutDto;
 }
 
 export class PaymentRequestPageDto {

@@ -3,15 +3,20 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDateString,
   IsIn,
   IsOptional,
   IsString,
   Length,
+  Matches,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { Trim } from '../../../common/validation/trim.decorator.js';
+import { WEBHOOK_DELIVERY_STATUSES } from '../webhook-delivery.entity.js';
 import { WEBHOOK_EVENT_TYPES } from '../webhook-event-types.js';
+import { RECOVER_MAX_EVENTS, RECOVER_MAX_WINDOW_DAYS } from '../webhook-recovery.js';
 import { WEBHOOK_URL_MAX_LENGTH } from '../webhook-url.js';
 
 const EVENTS_DESCRIPTION =
@@ -151,7 +156,7 @@ export class WebhookDeliveryDto {
   })
   redeliveryOf: string | null;
 
-  @ApiProperty({ enum: ['pending', 'succeeded', 'failed'] })
+  @ApiProperty({ enum: WEBHOOK_DELIVERY_STATUSES })
   status: string;
 
   @ApiProperty({ type: Number, nullable: true, description: 'null: no response (refused, error, timeout)' })
@@ -193,4 +198,46 @@ export class WebhookDeliveryPageDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page' })
   next_cursor: string | null;
+}
+
+/** No example on the filter: Swagger UI's Try it out would prefill and send it, narrowing the list. */
+export class ListWebhookDeliveriesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    enum: WEBHOOK_DELIVERY_STATUSES,
+    description:
+      'Only the attempts in this status (`failed`: every failed attempt, those followed by a retry too; ' +
+      'the last of a given-up event has `nextAttemptAt: null`)',
+  })
+  @IsOptional()
+  @IsIn(WEBHOOK_DELIVERY_STATUSES)
+  status?: (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+}
+
+const TIME_ZONE = /(Z|[+-]\d{2}:\d{2})$/i;
+
+export class RecoverWebhookDto {
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-11-20T00:00:00Z',
+    description: 'Events whose first attempt was made at or after this instant',
+  })
+  @IsDateString({ strict: true })
+  @Matches(TIME_ZONE, { message: 'since must end with a time zone: Z or ±hh:mm' })
+  since: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: `…and before this one (now when absent); at most ${RECOVER_MAX_WINDOW_DAYS} days after \`since\``,
+  })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  @Matches(TIME_ZONE, { message: 'until must end with a time zone: Z or ±hh:mm' })
+  until?: string;
+}
+
+export class WebhookRecoveryDto {
+  @ApiProperty({
+    description: `How many events a new series of attempts was started for (at most ${RECOVER_MAX_EVENTS})`,
+  })
+  recovering: number;
 }
