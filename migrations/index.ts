@@ -19,6 +19,7 @@ import { PaymentRequestOrigin1795778850103 } from './1795778850103-PaymentReques
 import { ChainWatcher1795780072025 } from './1795780072025-ChainWatcher.js';
 import { LightningDevInvoices1795781278213 } from './1795781278213-LightningDevInvoices.js';
 import { WebhookDeliveriesStatusIndex1795782266245 } from './1795782266245-WebhookDeliveriesStatusIndex.js';
+import { PayToUploadInvoices1795783246763 } from './1795783246763-PayToUploadInvoices.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   ChainWatcher1795780072025,
   LightningDevInvoices1795781278213,
   WebhookDeliveriesStatusIndex1795782266245,
+  PayToUploadInvoices1795783246763,
 ];

@@ -13,6 +13,7 @@ import { CheckoutModule } from './modules/checkout/checkout.module.js';
 import { BankModule } from './modules/bank/bank.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { LightningModule } from './modules/lightning/lightning.module.js';
+import { PayToUploadModule } from './modules/pay-to-upload/pay-to-upload.module.js';
 import { PaymentRequestsModule } from './modules/payment-requests/payment-requests.module.js';
 import { RatesModule } from './modules/rates/rates.module.js';
 import { ReceiptsModule } from './modules/receipts/receipts.module.js';
@@ -62,6 +63,7 @@ export class AppModule {
         RatesModule,
         CheckoutModule,
         LightningModule.forRoot(config),
+        PayToUploadModule,
         HealthModule,
       ],
       providers: [IdempotencyPurger],

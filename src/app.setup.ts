@@ -15,6 +15,7 @@ import { requestIdOf } from './common/logging/logger.js';
 import { bodyParsers } from './common/validation/body-parsers.js';
 import { RequestInputInterceptor } from './common/validation/request-input.interceptor.js';
 import type { AppConfig } from './config/app-config.js';
+import { PAY_TO_UPLOAD_PATHS, seedBodyParsers } from './modules/pay-to-upload/seed-body-parsers.js';
 
 /** Everything main.ts and the e2e tests share: the app is configured in exactly one place. */
 export function setupApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
@@ -61,6 +62,8 @@ export function setupApp(app: NestExpressApplication, config: AppConfig, logger:
     maxAge: 600,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   });
+  // Seed 000 answers every error, a body no parser can read included, as HTTP 200 in its own shape.
+  app.use(PAY_TO_UPLOAD_PATHS, ...seedBodyParsers());
   app.use(...bodyParsers());
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.useGlobalInterceptors(new RequestInputInterceptor(app.get(Reflector)));

@@ -136,6 +136,19 @@ export interface AppConfig {
     pollSeconds: number;
   };
   lightning: LightningConfig;
+  /** Seed 000: files uploaded by whoever pays a Lightning invoice (src/modules/pay-to-upload). */
+  payToUpload: {
+    /** The organization the paid-for files belong to; unset: the three routes answer "not configured". */
+    organizationId: string | undefined;
+    priceSats: number;
+    /** The BOLT #11 invoice's expiry (its `x` field). */
+    invoiceExpirySeconds: number;
+    maxBytes: number;
+    /** How long the URL handed to the payer opens the file. */
+    linkTtlSeconds: number;
+    /** GET /getInvoice per client address and minute. */
+    invoicesPerMinute: number;
+  };
   adminApiKey: string | undefined;
   /** HMAC secret of signed URLs; unset: generated once and kept in the database. */
   urlSigningSecret: string | undefined;
@@ -249,6 +262,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pollSeconds: read.integer('CHAIN_POLL_SECONDS', 30, 1, 3600),
   };
   const lightning = readLightning(read, problems);
+  const payToUploadOrganization = read.optionalString('PAY_TO_UPLOAD_ORGANIZATION_ID');
+  if (
+    payToUploadOrganization !== undefined &&
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(payToUploadOrganization)
+  ) {
+    problems.push(
+      `PAY_TO_UPLOAD_ORGANIZATION_ID must be an organization's id (a UUID), got "${payToUploadOrganization}"`,
+    );
+  }
+  const payToUpload = {
+    organizationId: payToUploadOrganization?.toLowerCase(),
+    priceSats: read.integer('PAY_TO_UPLOAD_PRICE_SATS', 1000, 1, 100_000_000),
+    invoiceExpirySeconds: read.integer('PAY_TO_UPLOAD_INVOICE_EXPIRY_SECONDS', 600, 60, 7 * 24 * 3600),
+    maxBytes: read.integer('PAY_TO_UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1, 100 * 1024 * 1024),
+    // S3 presigned URLs live at most 7 days (SigV4).
+    linkTtlSeconds: read.integer('PAY_TO_UPLOAD_LINK_TTL', 7 * 24 * 3600, 60, 7 * 24 * 3600),
+    invoicesPerMinute: read.integer('PAY_TO_UPLOAD_INVOICES_PER_MINUTE', 10, 1, 100_000),
+  };
   const adminApiKey = read.optionalSecret('ADMIN_API_KEY', 32);
   const urlSigningSecret = read.optionalSecret('URL_SIGNING_SECRET', 32);
   const signedUrlTtlSeconds = read.integer('SIGNED_URL_TTL_SECONDS', 300, 10, 7 * 24 * 3600);
@@ -294,6 +325,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rates,
     chain,
     lightning,
+    payToUpload,
     adminApiKey,
     urlSigningSecret,
     signedUrlTtlSeconds,

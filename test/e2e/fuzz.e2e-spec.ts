@@ -38,6 +38,8 @@ type Operation = {
   parameters: Parameter[];
   json?: Schema;
   multipart?: Schema;
+  /** Seed 000's routes: every error is HTTP 200 `{success: false, message}` (x-errors-as-200). */
+  errorsAs200?: boolean;
 };
 
 /** What no answer may show: a stack frame, a module path, SQL or a driver's error. */
@@ -427,8 +429,16 @@ describe('fuzz: no input answers 5xx', () => {
     for (let i = 0; i < jobs.length; i += size) await Promise.all(jobs.slice(i, i + size).map((j) => j()));
   }
 
-  /** Seed 002's flat French map naming `field`, or the envelope's 422 naming it in `details`. */
+  /**
+   * Seed 002's flat French map naming `field`, the envelope's 422 naming it in `details`, or seed 000's
+   * HTTP 200 `{success: false, message}`.
+   */
   function expectFieldRefused(op: Operation, res: Response, field: string): void {
+    if (op.errorsAs200) {
+      expect({ op: key(op), status: res.status }).toEqual({ op: key(op), status: 200 });
+      expect(res.body).toEqual({ success: false, message: expect.stringMatching(/\p{L}/u) });
+      return;
+    }
     expect({ op: key(op), status: res.status }).toEqual({ op: key(op), status: 422 });
     if (op.path.startsWith('/invoice')) {
       expect(res.body).toEqual({ [field]: expect.stringMatching(/\p{L}/u) });
@@ -503,7 +513,10 @@ describe('fuzz: no input answers 5xx', () => {
         body: JSON.stringify(base),
         contentType: 'application/json; charset=utf-16',
       });
-      expect({ op: key(op), status: latin.status }).toEqual({ op: key(op), status: 415 });
+      const refusal = op.errorsAs200 ? 200 : 415;
+      expect({ op: key(op), status: latin.status }).toEqual({ op: key(op), status: refusal });
+      if (op.errorsAs200)
+        expect(latin.body).toEqual({ success: false, message: 'Send JSON encoded as UTF-8.' });
     }
   });
 
@@ -687,6 +700,7 @@ describe('fuzz: no input answers 5xx', () => {
 });
 
 type OpenApiOperation = {
+  'x-errors-as-200'?: boolean;
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Schema }> };
 };
@@ -699,5 +713,6 @@ function toOperation(method: string, path: string, op: OpenApiOperation): Operat
     parameters: op.parameters ?? [],
     json: content['application/json']?.schema,
     multipart: content['multipart/form-data']?.schema,
+    errorsAs200: op['x-errors-as-200'] === true,
   };
 }

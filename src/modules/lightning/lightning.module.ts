@@ -9,7 +9,7 @@ import { LndLightningBackend } from './lnd/lnd-lightning-backend.js';
 
 /**
  * Lightning invoices behind one port, LightningBackend, whose driver LIGHTNING_BACKEND picks. The dev
- * settle route exists only with the dev backend.
+ * settle route exists only with the dev backend. Global: the modules that issue invoices inject the port.
  */
 @Module({})
 export class LightningModule implements OnApplicationShutdown {
@@ -20,6 +20,7 @@ export class LightningModule implements OnApplicationShutdown {
     if (lightning.backend === 'dev') {
       return {
         module: LightningModule,
+        global: true,
         controllers: [DevInvoicesController],
         providers: [
           {
@@ -35,6 +36,7 @@ export class LightningModule implements OnApplicationShutdown {
     }
     return {
       module: LightningModule,
+      global: true,
       providers: [
         {
           provide: LightningBackend,

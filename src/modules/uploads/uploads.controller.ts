@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import {
   ApiBadRequestResponse,
@@ -23,12 +34,16 @@ import {
   MessageDto,
   PresignedUploadDto,
   PresignUploadDto,
+  UploadPageDto,
   UUID_PATTERN,
 } from './dto/upload.dto.js';
+import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
+import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { SeedUuidPipe } from './seed-uuid.pipe.js';
 import { UploadsService, type Presigned } from './uploads.service.js';
 
 const SCOPE = 'payment-requests:write';
+const READ_SCOPE = 'payment-requests:read';
 
 /**
  * Seed 001: invoice uploads straight to object storage. Attaching one (POST :uploadId/attach/...) is the
@@ -45,6 +60,38 @@ const SCOPE = 'payment-requests:write';
 @Controller('api/v1/invoice-uploads')
 export class UploadsController {
   constructor(private readonly uploads: UploadsService) {}
+
+  @Get()
+  @RequireScopes(READ_SCOPE)
+  @ApiSecurity('oauth2', [READ_SCOPE])
+  @ApiOperation({
+    summary: "List the organization's uploads",
+    description:
+      'Every upload, oldest first, a page at a time (`next_cursor`): presigned (pending), confirmed, ' +
+      'attached, and the files paid for through GET /getInvoice and sent to POST /checkUploadedFile ' +
+      '(confirmed, never expiring). A confirmed upload is usable as `receipt_upload_id` on POST /invoice.',
+  })
+  @ApiOkResponse({ type: UploadPageDto })
+  async list(@OrganizationId() organizationId: string, @Query() query: PageQueryDto): Promise<UploadPageDto> {
+    const { rows, nextCursor } = await this.uploads.list(organizationId, {
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: query.cursor,
+    });
+    return {
+      data: rows.map((u) => ({
+        id: u.id,
+        status: u.status,
+        filename: u.fileName,
+        mimeType: u.contentType ?? u.declaredType,
+        size: Number(u.size),
+        sha256: u.sha256,
+        expiresAt: u.expiresAt?.toISOString() ?? null,
+        createdAt: u.createdAt.toISOString(),
+      })),
+      has_more: nextCursor !== null,
+      next_cursor: nextCursor,
+    };
+  }
 
   @Post('presign')
   @HttpCode(200)

@@ -63,6 +63,26 @@ export class UploadsRepository {
     });
   }
 
+  /** A page of the organization's uploads, oldest first, after `after` (created_at to the millisecond). */
+  async findPage(
+    organizationId: string,
+    page: { limit: number; after?: { createdAt: string; id: string } },
+  ): Promise<{ rows: InvoiceUpload[]; hasMore: boolean }> {
+    const qb = this.uploads
+      .createQueryBuilder('u')
+      .where('u.organization_id = :organizationId', { organizationId });
+    if (page.after) {
+      qb.andWhere(`(date_trunc('milliseconds', u.created_at), u.id) > (:createdAt, :id)`, page.after);
+    }
+    const rows = await qb
+      .orderBy(`date_trunc('milliseconds', u.created_at)`, 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .limit(page.limit + 1)
+      .getMany();
+    const hasMore = rows.length > page.limit;
+    return { rows: hasMore ? rows.slice(0, page.limit) : rows, hasMore };
+  }
+
   /** Of `keys`, those an upload names, in one query. */
   async keysAmong(keys: string[]): Promise<string[]> {
     const rows: { s3_key: string }[] = await this.uploads.query(

@@ -8,6 +8,7 @@ import { LOGGER } from '../../common/logging/logger.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { FileStorage, StorageObjectNotFound } from '../../storage/file-storage.js';
+import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
 import { slugify, stripExtension } from '../../common/files/file-names.js';
 import type { InvoiceUpload } from './invoice-upload.entity.js';
 import {
@@ -58,6 +59,7 @@ export interface UploadedDocument {
 /** Time allowed after a presigned URL expires for a PUT that started in time to finish and be confirmed. */
 const PENDING_GRACE_SECONDS = 3600;
 export const UPLOADS_AREA = 'uploads';
+const UPLOAD_SORT = 'invoice-uploads:created_at';
 
 @Injectable()
 export class UploadsService {
@@ -251,6 +253,66 @@ export class UploadsService {
     if (!upload) return;
     await this.repository.deleteConfirmed(upload.id);
     await this.removeObject(upload.s3Key);
+  }
+
+  /** The organization's uploads, a page at a time (GET /api/v1/invoice-uploads). */
+  async list(
+    organizationId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ rows: InvoiceUpload[]; nextCursor: string | null }> {
+    let after: { createdAt: string; id: string } | undefined;
+    if (page.cursor) {
+      const position = readCursor(page.cursor, { sort: UPLOAD_SORT, value: 'iso-ms', id: 'uuid' });
+      after = { createdAt: position.value, id: position.id };
+    }
+    const { rows, hasMore } = await this.repository.findPage(organizationId, { limit: page.limit, after });
+    const last = rows.at(-1);
+    return {
+      rows,
+      nextCursor:
+        hasMore && last
+          ? encodeCursor({ sort: UPLOAD_SORT, value: last.createdAt.toISOString(), id: last.id })
+          : null,
+    };
+  }
+
+  /** Where a new upload's file goes: under the uploads' area, never named after the client's file. */
+  newUploadKey(organizationId: string, fileName: string, type: string): { id: string; key: string } {
+    const id = randomUUID();
+    const base = slugify(stripExtension(fileName)) || 'file';
+    return { id, key: `${UPLOADS_AREA}/${organizationId}/${id}/${base}.${extensionOf(type)}` };
+  }
+
+  /**
+   * Records, in the caller's transaction, a file already stored and checked (a paid-for upload, seed 000)
+   * as a confirmed upload that never expires: it is kept until the organization deletes or uses it.
+   */
+  async recordConfirmed(
+    manager: EntityManager,
+    upload: {
+      id: string;
+      organizationId: string;
+      key: string;
+      fileName: string;
+      type: string;
+      size: number;
+      sha256: string;
+    },
+  ): Promise<void> {
+    const now = new Date();
+    await this.repository.insert(manager, {
+      id: upload.id,
+      organizationId: upload.organizationId,
+      status: 'confirmed',
+      fileName: upload.fileName.slice(0, 255),
+      declaredType: upload.type,
+      contentType: upload.type,
+      size: String(upload.size),
+      s3Key: upload.key,
+      sha256: upload.sha256,
+      confirmedAt: now,
+      expiresAt: null,
+    });
   }
 
   /** Copies what the URL wrote to a new key beside it that no URL names (see confirm). */

@@ -81,3 +81,44 @@ export class FileUrlDto {
 }
 
 export { UUID_PATTERN };
+
+/** One upload of the organization, as GET /api/v1/invoice-uploads lists it. */
+export class UploadSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: ['pending', 'confirmed', 'attached'] })
+  status: string;
+
+  @ApiProperty({ example: 'facture-042.pdf' })
+  filename: string;
+
+  @ApiProperty({
+    example: 'application/pdf',
+    description: 'Found in the content once confirmed, else declared',
+  })
+  mimeType: string;
+
+  @ApiProperty({ example: 48213 })
+  size: number;
+
+  @ApiProperty({ type: String, nullable: true, description: 'sha256 of the content, once confirmed' })
+  sha256: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Null: kept until deleted' })
+  expiresAt: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class UploadPageDto {
+  @ApiProperty({ type: [UploadSummaryDto] })
+  data: UploadSummaryDto[];
+
+  @ApiProperty()
+  has_more: boolean;
+
+  @ApiProperty({ type: String, nullable: true })
+  next_cursor: string | null;
+}

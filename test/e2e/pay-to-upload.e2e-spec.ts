@@ -1,0 +1,424 @@
+import { createHash } from 'node:crypto';
+import bolt11 from 'bolt11';
+import { DataSource } from 'typeorm';
+import { FileStorage } from '../../src/storage/file-storage.js';
+import { UploadExpiryService } from '../../src/modules/uploads/upload-expiry.service.js';
+import { PDF, PNG, TEXT } from '../fixtures/files.js';
+import {
+  createOrganization,
+  createTestApp,
+  TEST_ADMIN_KEY,
+  type TestApp,
+  type TestOrganization,
+} from '../test-app.js';
+
+/**
+ * A client that knows only seed 000 (../shared/seeds/000_*.txt): three public routes, HTTP 200 for every
+ * answer, `{success: false, message}` for every error.
+ */
+const REGTEST = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, validWitnessVersions: [0] };
+const PRICE_SATS = 1000;
+const EXPIRY = 600;
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** The seed's error shape: a sentence for a person, nothing else. */
+const failure = { success: false, message: expect.stringMatching(/^[A-Z].{8,}\.$/) as unknown as string };
+
+describe('Pay-to-upload (seed 000)', () => {
+  let unconfigured: TestApp;
+  let t: TestApp;
+  let org: TestOrganization;
+
+  beforeAll(async () => {
+    // Without PAY_TO_UPLOAD_ORGANIZATION_ID: the service answers "not configured". Also makes the org.
+    unconfigured = await createTestApp();
+    org = await createOrganization(unconfigured, 'Pay-to-upload SARL');
+    t = await createTestApp(
+      {
+        PAY_TO_UPLOAD_ORGANIZATION_ID: org.id,
+        PAY_TO_UPLOAD_PRICE_SATS: String(PRICE_SATS),
+        PAY_TO_UPLOAD_INVOICE_EXPIRY_SECONDS: String(EXPIRY),
+        PAY_TO_UPLOAD_INVOICES_PER_MINUTE: '1000',
+      },
+      { listen: true },
+    );
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await unconfigured?.close();
+  });
+
+  const base = () => t.config.publicUrl;
+  const getInvoice = async (app = t) => {
+    const res = await app.http().get('/getInvoice').expect(200);
+    return res.body as { success: boolean; payment_hash: string; payment_request: string; date: string };
+  };
+  const settle = (hash: string) =>
+    t
+      .http()
+      .post(`/api/v1/lightning/dev/invoices/${hash}/settle`)
+      .set('Authorization', `Bearer ${TEST_ADMIN_KEY}`)
+      .expect((r) => expect(r.status).toBeLessThan(300));
+  const getSignedUrl = (body: unknown) =>
+    t
+      .http()
+      .post('/getSignedUrl')
+      .send(body as object)
+      .expect(200);
+  const paidInvoice = async () => {
+    const invoice = await getInvoice();
+    await settle(invoice.payment_hash);
+    return invoice;
+  };
+  const upload = (
+    fields: { payment_hash?: string; date?: string },
+    file: { content: Buffer; name: string } | null = { content: PDF, name: 'facture.pdf' },
+    fieldsFirst = false,
+  ) => {
+    let req = t.http().post('/checkUploadedFile');
+    const addFields = () => {
+      for (const [k, v] of Object.entries(fields)) if (v !== undefined) req = req.field(k, v);
+    };
+    if (fieldsFirst) addFields();
+    if (file) req = req.attach('file', file.content, file.name);
+    if (!fieldsFirst) addFields();
+    return req.expect(200);
+  };
+  const uploadsOf = async () =>
+    (await t.http().get('/api/v1/invoice-uploads').set('Authorization', `Bearer ${org.key}`).expect(200))
+      .body as {
+      data: {
+        id: string;
+        status: string;
+        filename: string;
+        sha256: string | null;
+        expiresAt: string | null;
+      }[];
+    };
+
+  /** Every stored file of the organization is named by an upload row: refused and losing uploads left none. */
+  const expectNoStrayFiles = async () => {
+    const stored: string[] = [];
+    for await (const page of t.app.get(FileStorage).listPages(`uploads/${org.id}/`, 100)) {
+      stored.push(...page.map((o) => o.key));
+    }
+    const rows: { s3_key: string }[] = await t.app
+      .get(DataSource)
+      .query('SELECT s3_key FROM invoice_uploads WHERE organization_id = $1', [org.id]);
+    expect(stored.sort()).toEqual(rows.map((r) => r.s3_key).sort());
+  };
+
+  it('issues a real BOLT #11 invoice for the price, its date kept with its hash', async () => {
+    const res = await t.http().get('/getInvoice').expect(200);
+    expect(res.body).toEqual({
+      success: true,
+      message: 'Invoice generated successfully.',
+      payment_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      payment_request: expect.stringMatching(/^lnbcrt/),
+      date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+    const decoded = bolt11.decode(res.body.payment_request, REGTEST);
+    expect(decoded.complete).toBe(true);
+    // The signature recovers a node key (bolt11 recovers it from the signature when no `n` tag is given).
+    expect(decoded.payeeNodeKey).toMatch(/^0[23][0-9a-f]{64}$/);
+    expect(decoded.millisatoshis).toBe(String(PRICE_SATS * 1000));
+    expect(decoded.timeExpireDate! - decoded.timestamp!).toBe(EXPIRY);
+    expect(decoded.tags.find((tag) => tag.tagName === 'payment_hash')?.data).toBe(res.body.payment_hash);
+    expect(new Date(res.body.date).getTime()).toBe(decoded.timestamp! * 1000);
+  });
+
+  it('says unpaid before the payment and paid after it', async () => {
+    const invoice = await getInvoice();
+    const pair = { payment_hash: invoice.payment_hash, date: invoice.date };
+    const before = await getSignedUrl(pair);
+    expect(before.body).toEqual({ success: false, message: 'The invoice has not been paid yet.' });
+    await settle(invoice.payment_hash);
+    expect((await getSignedUrl(pair)).body).toEqual({ success: true });
+  });
+
+  it('refuses a wrong hash, a wrong date, missing and mistyped fields, broken JSON', async () => {
+    const invoice = await paidInvoice();
+    const wrongHash = 'ab'.repeat(32);
+    for (const body of [
+      { payment_hash: wrongHash, date: invoice.date },
+      { payment_hash: 'not-a-hash', date: invoice.date },
+      { payment_hash: invoice.payment_hash, date: '2020-01-01T00:00:00.000Z' },
+      { payment_hash: invoice.payment_hash },
+      { date: invoice.date },
+      { payment_hash: 42, date: invoice.date },
+      { payment_hash: invoice.payment_hash, date: ['x'] },
+      {},
+    ]) {
+      expect({ body, answer: (await getSignedUrl(body)).body }).toEqual({ body, answer: failure });
+    }
+    const broken = await t
+      .http()
+      .post('/getSignedUrl')
+      .set('Content-Type', 'application/json')
+      .send('{"payment_hash": "abc", ')
+      .expect(200);
+    expect(broken.body).toEqual({ success: false, message: 'The request body is not valid JSON.' });
+    // The same instant written otherwise is not the date handed out.
+    const sameInstant = await getSignedUrl({
+      payment_hash: invoice.payment_hash,
+      date: invoice.date.replace('.000Z', 'Z'),
+    });
+    expect(sameInstant.body).toEqual(failure);
+    // The real pair still works: refusals used nothing.
+    expect((await getSignedUrl({ payment_hash: invoice.payment_hash, date: invoice.date })).body).toEqual({
+      success: true,
+    });
+  });
+
+  it('uploads once: the URL opens the file without credentials, with safe headers; the second upload is refused', async () => {
+    const invoice = await paidInvoice();
+    const pair = { payment_hash: invoice.payment_hash, date: invoice.date };
+    const before = Date.now();
+    const res = await upload(pair, { content: PDF, name: 'Facture n°7.pdf' });
+    expect(res.body).toEqual({
+      success: true,
+      message: 'File uploaded',
+      url: expect.stringMatching(/^http/),
+    });
+
+    const file = await fetch(res.body.url);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(PDF);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(file.headers.get('content-security-policy')).toContain('sandbox');
+    expect(file.headers.get('content-disposition')).toContain("filename*=UTF-8''Facture%20n%C2%B07.pdf");
+    // Valid for PAY_TO_UPLOAD_LINK_TTL (7 days by default).
+    const expires = Number(new URL(res.body.url).searchParams.get('expires')) * 1000;
+    expect(expires - before).toBeGreaterThanOrEqual(7 * 24 * 3600 * 1000 - 5000);
+    expect(expires - before).toBeLessThanOrEqual(7 * 24 * 3600 * 1000 + 120_000);
+
+    // The expiry of unattached uploads leaves it: the link still opens it.
+    await t.app.get(UploadExpiryService).expire();
+    expect((await fetch(res.body.url)).status).toBe(200);
+
+    const second = await upload(pair, { content: PNG, name: 'other.png' });
+    expect(second.body).toEqual({
+      success: false,
+      message: 'This invoice has already been used to upload a file.',
+    });
+    expect((await getSignedUrl(pair)).body).toEqual(failure);
+
+    // A confirmed upload of the organization that never expires, listed by the API.
+    const listed = (await uploadsOf()).data.filter((u) => u.sha256 === sha256(PDF));
+    expect(listed).toContainEqual(
+      expect.objectContaining({ status: 'confirmed', filename: 'Facture n°7.pdf', expiresAt: null }),
+    );
+  });
+
+  it('takes the fields before the file too', async () => {
+    const invoice = await paidInvoice();
+    const res = await upload(
+      { payment_hash: invoice.payment_hash, date: invoice.date },
+      { content: PNG, name: 'scan.png' },
+      true,
+    );
+    expect(res.body).toEqual({ success: true, message: 'File uploaded', url: expect.any(String) });
+    const file = await fetch(res.body.url);
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(PNG);
+    expect(file.headers.get('content-type')).toBe('image/png');
+  });
+
+  it('lets one of two racing uploads with one invoice through', async () => {
+    const invoice = await paidInvoice();
+    const pair = { payment_hash: invoice.payment_hash, date: invoice.date };
+    const answers = await Promise.all([upload(pair), upload(pair), upload(pair)]);
+    const wins = answers.filter((a) => a.body.success === true);
+    expect(wins).toHaveLength(1);
+    for (const lost of answers.filter((a) => a.body.success !== true)) {
+      expect(lost.body).toEqual({
+        success: false,
+        message: 'This invoice has already been used to upload a file.',
+      });
+    }
+    const rows: { upload_id: string }[] = await t.app
+      .get(DataSource)
+      .query('SELECT upload_id FROM pay_to_upload_invoices WHERE payment_hash = $1', [invoice.payment_hash]);
+    const uploads: unknown[] = await t.app
+      .get(DataSource)
+      .query('SELECT id FROM invoice_uploads WHERE id = $1', [rows[0].upload_id]);
+    expect(uploads).toHaveLength(1);
+    await expectNoStrayFiles();
+  });
+
+  it('refuses an unpaid invoice, a wrong hash or date, a file too large or of the wrong type, without using the invoice', async () => {
+    const unpaid = await getInvoice();
+    expect((await upload({ payment_hash: unpaid.payment_hash, date: unpaid.date })).body).toEqual({
+      success: false,
+      message: 'The invoice has not been paid yet.',
+    });
+    const invoice = await paidInvoice();
+    const pair = { payment_hash: invoice.payment_hash, date: invoice.date };
+    expect((await upload({ ...pair, payment_hash: 'cd'.repeat(32) })).body).toEqual(failure);
+    const otherDate = new Date(Date.parse(invoice.date) - 1000).toISOString();
+    expect((await upload({ ...pair, date: otherDate })).body).toEqual({
+      success: false,
+      message: 'This date does not belong to this invoice; send the one received with it.',
+    });
+    expect((await upload({ payment_hash: pair.payment_hash })).body).toEqual({
+      success: false,
+      message: 'The field date is missing.',
+    });
+
+    const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(11 * 1024 * 1024, 0x20)]);
+    expect((await upload(pair, { content: big, name: 'big.pdf' })).body).toEqual({
+      success: false,
+      message: 'The file is larger than 10 MiB.',
+    });
+    expect((await upload(pair, { content: TEXT, name: 'facture.pdf' })).body).toEqual({
+      success: false,
+      message: 'Only PDF, JPEG and PNG files are accepted.',
+    });
+    expect((await upload(pair, null)).body).toEqual({
+      success: false,
+      message: 'No file was sent: attach the file to the form.',
+    });
+    // None of these used the invoice, nor left a file behind.
+    await expectNoStrayFiles();
+    expect((await upload(pair)).body).toEqual(expect.objectContaining({ success: true }));
+  });
+
+  it('answers a broken or non-multipart body in the seed shape', async () => {
+    const invoice = await paidInvoice();
+    const broken = await fetch(`${base()}/checkUploadedFile`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=XYZ' },
+      body: `--XYZ\r\nContent-Disposition: form-data; name="payment_hash"\r\n\r\n${invoice.payment_hash}\r\n--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 trunc`,
+    });
+    expect(broken.status).toBe(200);
+    expect(await broken.json()).toEqual(failure);
+    const noBoundary = await fetch(`${base()}/checkUploadedFile`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data' },
+      body: 'whatever',
+    });
+    expect(noBoundary.status).toBe(200);
+    expect(await noBoundary.json()).toEqual(failure);
+    const json = await t
+      .http()
+      .post('/checkUploadedFile')
+      .send({ payment_hash: invoice.payment_hash, date: invoice.date })
+      .expect(200);
+    expect(json.body).toEqual({
+      success: false,
+      message: 'Send the file and its fields as multipart/form-data.',
+    });
+    const badJson = await t
+      .http()
+      .post('/checkUploadedFile')
+      .set('Content-Type', 'application/json')
+      .send('{')
+      .expect(200);
+    expect(badJson.body).toEqual(failure);
+    // The invoice is still usable.
+    expect((await upload({ payment_hash: invoice.payment_hash, date: invoice.date })).body.success).toBe(
+      true,
+    );
+  });
+
+  it('lists uploads with a cursor, usable as receipt_upload_id', async () => {
+    const first = await uploadsOf();
+    expect(first.data.length).toBeGreaterThan(0);
+    const page = await t
+      .http()
+      .get('/api/v1/invoice-uploads?limit=1')
+      .set('Authorization', `Bearer ${org.key}`)
+      .expect(200);
+    expect(page.body.data).toHaveLength(1);
+    expect(page.body.has_more).toBe(true);
+    const next = await t
+      .http()
+      .get(`/api/v1/invoice-uploads?limit=1&cursor=${page.body.next_cursor}`)
+      .set('Authorization', `Bearer ${org.key}`)
+      .expect(200);
+    expect(next.body.data[0].id).not.toBe(page.body.data[0].id);
+
+    const png = first.data.find((u) => u.filename === 'scan.png')!;
+    const receipt = await t
+      .http()
+      .post('/invoice')
+      .set('Authorization', `Bearer ${org.key}`)
+      .send({
+        label: 'Achat',
+        type: 'frais',
+        amount: '10',
+        amount_with_vat: '12',
+        reference: 'REF-P2U',
+        operation_date: '2021-06-18 20:21:00',
+        receipt_upload_id: png.id,
+      })
+      .expect(201);
+    expect(receipt.body.receipt_path).toMatch(/\.png$/);
+  });
+
+  it('answers "not configured" on the three routes when PAY_TO_UPLOAD_ORGANIZATION_ID is unset', async () => {
+    const notConfigured = {
+      success: false,
+      message: 'The pay-to-upload service is not configured on this server.',
+    };
+    expect((await unconfigured.http().get('/getInvoice').expect(200)).body).toEqual(notConfigured);
+    expect(
+      (
+        await unconfigured
+          .http()
+          .post('/getSignedUrl')
+          .send({ payment_hash: 'ab'.repeat(32), date: 'x' })
+          .expect(200)
+      ).body,
+    ).toEqual(notConfigured);
+    expect(
+      (await unconfigured.http().post('/checkUploadedFile').attach('file', PDF, 'a.pdf').expect(200)).body,
+    ).toEqual(notConfigured);
+  });
+
+  it('answers "unavailable" when the Lightning backend is down', async () => {
+    const none = await createTestApp({ PAY_TO_UPLOAD_ORGANIZATION_ID: org.id, LIGHTNING_BACKEND: 'none' });
+    try {
+      expect((await none.http().get('/getInvoice').expect(200)).body).toEqual({
+        success: false,
+        message: 'Lightning payments are unavailable right now; please try again in a few minutes.',
+      });
+    } finally {
+      await none.close();
+    }
+  });
+
+  it('rate-limits getInvoice per client address, with Retry-After, and nothing else', async () => {
+    const limited = await createTestApp({
+      PAY_TO_UPLOAD_ORGANIZATION_ID: org.id,
+      PAY_TO_UPLOAD_INVOICES_PER_MINUTE: '3',
+    });
+    try {
+      for (let i = 0; i < 3; i++) expect((await getInvoice(limited)).success).toBe(true);
+      const refused = await limited.http().get('/getInvoice').expect(200);
+      expect(refused.body).toEqual({
+        success: false,
+        message: expect.stringMatching(
+          /^Too many invoices were requested from your address; try again in \d+ seconds\.$/,
+        ),
+      });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      // The rest of the API, seed 000's other routes included, still answers this address.
+      await limited
+        .http()
+        .get('/api/v1/invoice-uploads')
+        .set('Authorization', `Bearer ${org.key}`)
+        .expect(200);
+      const other = await limited
+        .http()
+        .post('/getSignedUrl')
+        .send({ payment_hash: 'ab'.repeat(32), date: 'x' })
+        .expect(200);
+      expect(other.body.message).not.toMatch(/Too many/);
+    } finally {
+      await limited.close();
+    }
+  });
+});
