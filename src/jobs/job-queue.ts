@@ -143,6 +143,39 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     });
   }
 
+  /**
+   * A job that runs every `everySeconds` (a poller): each run queues the next when it ends, whatever it
+   * did, and a per-minute cron re-seeds the chain if it was ever lost (a crash between a run and its
+   * successor); policy `waiting-once`, so the chain never forks however many instances run it. `handle`
+   * should not throw (a failure is not retried: the next run is the retry).
+   */
+  definePoller<N extends JobName>(
+    name: JobPayloads[N] extends NoPayload ? N : never,
+    poller: { everySeconds: number; handle: () => Promise<unknown>; timeoutSeconds?: number },
+  ): void {
+    const definition: JobDefinition<JobName> = {
+      handle: async () => {
+        try {
+          return await poller.handle();
+        } finally {
+          await this.enqueueOnce(name, {} as JobPayloads[N], { delaySeconds: poller.everySeconds }).catch(
+            (e: unknown) =>
+              this.logger.error(
+                { job: name, error: String(e) },
+                'next run not queued (the cron re-seeds it)',
+              ),
+          );
+        }
+      },
+      cron: '* * * * *' as never,
+      policy: 'waiting-once',
+      startNow: true,
+      retry: { limit: 0 },
+      timeoutSeconds: poller.timeoutSeconds ?? 15 * 60,
+    };
+    this.define(name, definition);
+  }
+
   /** A job an earlier version scheduled and this one no longer runs: its schedule is removed. */
   retire(name: string): void {
     this.retired.push(name);

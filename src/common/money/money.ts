@@ -175,6 +175,27 @@ export function fromMinorUnits(minor: bigint, scale: number): string {
   return `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
+/**
+ * a × b at `scale` decimals, as a whole number of that unit, exactly then rounded `up` (toward +∞) or
+ * `down` (toward −∞): a price times a rate, to the satoshi. Both are plain non-negative decimals of any
+ * length ("1001.54" × "0.000045692133693556").
+ */
+export function multiplyToMinorUnits(a: string, b: string, scale: number, rounding: 'up' | 'down'): bigint {
+  const read = (text: string) => {
+    const m = /^(\d+)(?:\.(\d+))?$/.exec(text);
+    if (!m) throw new RangeError(`not a non-negative decimal: ${text}`);
+    return { digits: BigInt(m[1] + (m[2] ?? '')), scale: (m[2] ?? '').length };
+  };
+  const x = read(a);
+  const y = read(b);
+  const digits = x.digits * y.digits;
+  const exponent = x.scale + y.scale - scale;
+  if (exponent <= 0) return digits * 10n ** BigInt(-exponent);
+  const divisor = 10n ** BigInt(exponent);
+  const quotient = digits / divisor;
+  return rounding === 'up' && digits % divisor !== 0n ? quotient + 1n : quotient;
+}
+
 // ---- Amounts in a currency: each at its own scale (currency.ts) --------------------------------------
 
 /**

@@ -1,4 +1,5 @@
 import { BTC_DECIMALS } from '../../common/money/currency.js';
+import { multiplyToMinorUnits } from '../../common/money/money.js';
 
 /**
  * Seed 003's figures from the amount and the two rates (DESIGN.md §7), exact, in bigint decimals:
@@ -38,14 +39,6 @@ function times(a: Exact, b: Exact): Exact {
   return { digits: a.digits * b.digits, scale: a.scale + b.scale };
 }
 
-/** At `scale` decimals, rounded up (toward +∞; the values here are never negative). */
-function ceilTo(value: Exact, scale: number): bigint {
-  if (value.scale <= scale) return value.digits * 10n ** BigInt(scale - value.scale);
-  const divisor = 10n ** BigInt(value.scale - scale);
-  const quotient = value.digits / divisor;
-  return value.digits % divisor === 0n ? quotient : quotient + 1n;
-}
-
 function write(digits: bigint, scale: number): string {
   if (scale === 0) return digits.toString();
   const text = digits.toString().padStart(scale + 1, '0');
@@ -68,7 +61,7 @@ function writeExact(value: Exact, minScale: number): string {
 
 export function invoiceFigures(amount: string, btcRate: string, usdRate: string): InvoiceFigures {
   const amountExact = exact(amount);
-  const btcAmountSats = ceilTo(times(amountExact, exact(btcRate)), BTC_DECIMALS);
+  const btcAmountSats = multiplyToMinorUnits(amount, btcRate, BTC_DECIMALS, 'up');
   return {
     btcRate,
     btcAmount: write(btcAmountSats, BTC_DECIMALS),

@@ -6,6 +6,7 @@ import { LOGGER } from '../../../common/logging/logger.js';
 import type { AppConfig } from '../../../config/app-config.js';
 import { APP_CONFIG } from '../../../config/config.module.js';
 import { JobQueue, type NoPayload } from '../../../jobs/job-queue.js';
+import { forEachBounded, runExclusively } from '../../../jobs/poller.js';
 import { outputsPaying } from '../chain/chain-outputs.js';
 import {
   EsploraClients,
@@ -84,58 +85,23 @@ export class ChainWatcherService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define(CHAIN_WATCH_JOB, {
-      handle: () => this.runAndReschedule(),
-      cron: '* * * * *',
-      policy: 'waiting-once',
-      startNow: true,
-      // A cycle never throws (its failures back off); a crash mid-cycle is re-run by the cron.
-      retry: { limit: 0 },
-      timeoutSeconds: 15 * 60,
+    // A cycle never throws (its failures back off); a crash mid-cycle is re-run by the cron.
+    this.jobs.definePoller(CHAIN_WATCH_JOB, {
+      everySeconds: this.config.chain.pollSeconds,
+      handle: () => this.cycle(),
     });
   }
 
-  private async runAndReschedule(): Promise<CycleResult> {
-    try {
-      return await this.cycle();
-    } finally {
-      await this.jobs
-        .enqueueOnce(CHAIN_WATCH_JOB, {}, { delaySeconds: this.config.chain.pollSeconds })
-        .catch((e: unknown) =>
-          this.logger.error(
-            { error: String(e) },
-            'chain watcher: next cycle not queued (the cron re-seeds it)',
-          ),
-        );
-    }
-  }
-
-  /**
-   * One cycle over every network, unless another replica's runs (then `skipped: 'locked'`). The lock is
-   * a transaction-level advisory lock on a connection of its own, held while the cycle runs (its writes
-   * go through other connections): it ends with that transaction, whatever happens — a crash, a lost
-   * connection — and can never be left behind on a pooled connection.
-   */
+  /** One cycle over every network, unless another replica's runs (then `skipped: 'locked'`). */
   async cycle(now = new Date()): Promise<CycleResult> {
     const started = Date.now();
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      try {
-        const [{ locked }] = (await runner.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
-          CYCLE_LOCK.toString(),
-        ])) as { locked: boolean }[];
-        if (!locked) return { skipped: 'locked', networks: [], ms: Date.now() - started };
-        const networks: NetworkCycle[] = [];
-        for (const network of NETWORKS) networks.push(await this.watchNetwork(network, now));
-        return { networks, ms: Date.now() - started };
-      } finally {
-        await runner.commitTransaction();
-      }
-    } finally {
-      await runner.release();
-    }
+    const run = await runExclusively(this.dataSource, CYCLE_LOCK, async () => {
+      const networks: NetworkCycle[] = [];
+      for (const network of NETWORKS) networks.push(await this.watchNetwork(network, now));
+      return networks;
+    });
+    if (!run.ran) return { skipped: 'locked', networks: [], ms: Date.now() - started };
+    return { networks: run.result, ms: Date.now() - started };
   }
 
   private async watchNetwork(network: ChainNetwork, now: Date): Promise<NetworkCycle> {
@@ -290,17 +256,4 @@ export class ChainWatcherService implements OnModuleInit {
     if (failuresBefore > 0)
       this.logger.info({ network, failuresBefore }, 'chain watcher: Esplora answers again');
   }
-}
-
-/** Runs `work` over `items`, at most `limit` at once. */
-export async function forEachBounded<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
