@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions, runMigrations } from './database/data-source.js';
 import { AffectationsModule } from './modules/affectations/affectations.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { LightningPaymentsModule } from './modules/lightning-payments/lightning-payments.module.js';
 import { CheckoutModule } from './modules/checkout/checkout.module.js';
 import { BankModule } from './modules/bank/bank.module.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         RatesModule,
         CheckoutModule,
         LightningModule.forRoot(config),
+        LightningPaymentsModule,
         PayToUploadModule,
         HealthModule,
       ],

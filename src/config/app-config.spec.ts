@@ -79,6 +79,7 @@ describe('loadConfig', () => {
           cacheSeconds: 60,
         },
         lightning: { backend: 'dev' },
+        lightningPayments: { invoiceExpirySeconds: 900, pollSeconds: 5 },
         payToUpload: {
           organizationId: undefined,
           priceSats: 1000,

@@ -136,6 +136,13 @@ export interface AppConfig {
     pollSeconds: number;
   };
   lightning: LightningConfig;
+  /** Lightning invoices for payment requests (src/modules/lightning-payments). */
+  lightningPayments: {
+    /** How long an invoice can be paid (its BOLT #11 `x`): the time its rate is held. */
+    invoiceExpirySeconds: number;
+    /** How often the open invoices are looked up at the backend. */
+    pollSeconds: number;
+  };
   /** Seed 000: files uploaded by whoever pays a Lightning invoice (src/modules/pay-to-upload). */
   payToUpload: {
     /** The organization the paid-for files belong to; unset: the three routes answer "not configured". */
@@ -262,6 +269,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pollSeconds: read.integer('CHAIN_POLL_SECONDS', 30, 1, 3600),
   };
   const lightning = readLightning(read, problems);
+  const lightningPayments = {
+    invoiceExpirySeconds: read.integer('LIGHTNING_INVOICE_EXPIRY_SECONDS', 900, 60, 24 * 3600),
+    pollSeconds: read.integer('LIGHTNING_POLL_SECONDS', 5, 1, 3600),
+  };
   const payToUploadOrganization = read.optionalString('PAY_TO_UPLOAD_ORGANIZATION_ID');
   if (
     payToUploadOrganization !== undefined &&
@@ -325,6 +336,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rates,
     chain,
     lightning,
+    lightningPayments,
     payToUpload,
     adminApiKey,
     urlSigningSecret,

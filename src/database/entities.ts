@@ -6,6 +6,7 @@ import { Organization } from '../modules/auth/organization.entity.js';
 import { CheckoutInvoice } from '../modules/checkout/checkout-invoice.entity.js';
 import { CheckoutStore } from '../modules/checkout/checkout-store.entity.js';
 import { LightningDevInvoice } from '../modules/lightning/dev/dev-invoice.entity.js';
+import { LightningPayment } from '../modules/lightning-payments/lightning-payment.entity.js';
 import { PayToUploadInvoice } from '../modules/pay-to-upload/pay-to-upload-invoice.entity.js';
 import { Charge } from '../modules/payment-requests/charge.entity.js';
 import { PaymentRequest } from '../modules/payment-requests/payment-request.entity.js';
@@ -43,4 +44,5 @@ export const ENTITIES = [
   LightningDevInvoice,
   ChainWatchState,
   PayToUploadInvoice,
+  LightningPayment,
 ];

@@ -55,6 +55,13 @@ export const invoiceHasCharges = (count: number) =>
     { charges: count },
   );
 
+export const paymentRequestHasPayments = () =>
+  new DomainError(
+    'conflict',
+    'PAYMENT_REQUEST_HAS_PAYMENTS',
+    'A payment request for which a Lightning invoice was issued cannot be deleted: cancel it instead',
+  );
+
 /** bitcoin and lightning charges are recorded by their payment method only (the chain watcher…). */
 export const externalChargeByHand = (chargeType: string) => {
   const message = `chargeType ${chargeType} is recorded only by its payment method (the chain watcher, the Lightning backend), not by hand`;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { isCurrencyCode } from '../../common/money/currency.js';
 import { isPositive, parseMoney } from '../../common/money/money.js';
@@ -34,6 +34,7 @@ import {
   invoiceHasCharges,
   invoiceNotAttached,
   paymentRequestNotEditable,
+  paymentRequestHasPayments,
   paymentRequestNotFound,
   paymentRequestTermsFixed,
   unknownCurrency,
@@ -415,7 +416,14 @@ export class PaymentRequestsService {
       const { request, charges } = await this.lock(manager, organizationId, id);
       if (request.origin) throw paymentRequestTermsFixed(request.origin);
       if (charges.length > 0) throw invoiceHasCharges(charges.length);
-      await this.repository.delete(manager, request);
+      try {
+        await this.repository.delete(manager, request);
+      } catch (e) {
+        // Another payment method's record still names it (a Lightning invoice someone may pay).
+        if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23503')
+          throw paymentRequestHasPayments();
+        throw e;
+      }
       if (request.invoiceUploadId)
         await this.uploads.detach(manager, organizationId, request.invoiceUploadId);
     });

@@ -1,0 +1,199 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { BTC } from '../../common/money/currency.js';
+import { isPositive, msatToBtc, subtractMoney } from '../../common/money/money.js';
+import type { CursorPosition } from '../../common/pagination/cursor.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import {
+  LightningBackend,
+  MAX_DESCRIPTION_BYTES,
+  type LightningInvoiceStatus,
+} from '../lightning/lightning-backend.js';
+import { presentPaymentRequest } from '../payment-requests/payment-request.presenter.js';
+import { PaymentRequestsService } from '../payment-requests/payment-requests.service.js';
+import { RatesService } from '../rates/rates.service.js';
+import { creditedAmount, invoiceMsat, truncateUtf8 } from './lightning-amounts.js';
+import { LightningPayment, type LightningPaymentState } from './lightning-payment.entity.js';
+import { nothingDue, paymentRequestNotPayable } from './lightning-payments.errors.js';
+
+/** An open invoice is handed out again while it has at least this long to live (a payer needs time). */
+const REUSE_MIN_SECONDS = 120;
+/** Advisory lock class of issuance: one at a time per payment request (pg_advisory_xact_lock(int, int)). */
+const ISSUE_LOCK_CLASS = 0x4c4e4956; // "LNIV"
+
+export interface Issued {
+  payment: LightningPayment;
+  /** False: an open invoice for the same amount due was handed out again. */
+  created: boolean;
+}
+
+/**
+ * Lightning for every payment request (issue 12 §3): a BOLT #11 invoice for what is still due, priced
+ * with the rate sources and holding that rate for its expiry; once the backend says it was paid (the
+ * watcher, lightning-watcher.service.ts), one `lightning` charge through the payment-requests module,
+ * reference the payment hash, in the transaction that marks it settled — so the status, seed 004's view
+ * and the webhooks follow as for any charge.
+ */
+@Injectable()
+export class LightningPaymentsService {
+  constructor(
+    private readonly requests: PaymentRequestsService,
+    private readonly rates: RatesService,
+    private readonly backend: LightningBackend,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * An invoice for what is due now: the amount due less what is pending (already on its way). An open
+   * invoice for that same amount with time left is handed out again rather than a second one a payer
+   * could pay too. 404 unknown request, 409 cancelled or nothing due, 503 no rate or backend down.
+   */
+  async issue(organizationId: string, paymentRequestId: string, now = new Date()): Promise<Issued> {
+    return this.dataSource.transaction(async (manager) => {
+      // Issuance one at a time per request (two clicks make one invoice); not the request's row lock,
+      // which charges take meanwhile.
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        ISSUE_LOCK_CLASS,
+        paymentRequestId,
+      ]);
+      const view = presentPaymentRequest(await this.requests.get(organizationId, paymentRequestId));
+      if (view.status === 'cancelled') throw paymentRequestNotPayable(view.status);
+      const due = subtractMoney(view.amountDue, view.amountPending, view.currency);
+      if (!isPositive(due)) throw nothingDue(view.amountDue, view.amountPending, view.currency);
+
+      const reusable = await manager
+        .getRepository(LightningPayment)
+        .createQueryBuilder('p')
+        .where('p.organization_id = :organizationId AND p.payment_request_id = :paymentRequestId', {
+          organizationId,
+          paymentRequestId,
+        })
+        .andWhere(`p.state = 'open' AND p.amount = :due AND p.expires_at > :until`, {
+          due,
+          until: new Date(now.getTime() + REUSE_MIN_SECONDS * 1000),
+        })
+        .orderBy('p.expires_at', 'DESC')
+        .getOne();
+      if (reusable) return { payment: reusable, created: false };
+
+      const quote = await this.rates.quote(view.currency, BTC);
+      const amountMsat = invoiceMsat(due, quote.rate);
+      const label = view.description ? `: ${view.description}` : '';
+      const invoice = await this.backend.createInvoice({
+        amountMsat,
+        description: truncateUtf8(`Payment of ${due} ${view.currency}${label}`, MAX_DESCRIPTION_BYTES),
+        expirySeconds: this.config.lightningPayments.invoiceExpirySeconds,
+      });
+      const payment = await manager.getRepository(LightningPayment).save(
+        manager.getRepository(LightningPayment).create({
+          organizationId,
+          paymentRequestId,
+          paymentHash: invoice.paymentHash,
+          bolt11: invoice.paymentRequest,
+          amount: due,
+          currency: view.currency,
+          amountMsat: amountMsat.toString(),
+          rate: quote.rate,
+          rateSource: quote.source,
+          rateFetchedAt: quote.fetchedAt,
+          state: 'open',
+          createdAt: invoice.createdAt,
+          expiresAt: invoice.expiresAt,
+          settledAt: null,
+          amountPaidMsat: null,
+          chargeId: null,
+          closedAt: null,
+        }),
+      );
+      return { payment, created: true };
+    });
+  }
+
+  /** A request's invoices, newest first (IDX_lightning_payments_request_created). 404 unknown request. */
+  async list(
+    organizationId: string,
+    paymentRequestId: string,
+    limit: number,
+    after?: CursorPosition,
+  ): Promise<{ rows: LightningPayment[]; hasMore: boolean }> {
+    await this.requests.get(organizationId, paymentRequestId);
+    const query = this.dataSource
+      .getRepository(LightningPayment)
+      .createQueryBuilder('p')
+      .where('p.organization_id = :organizationId AND p.payment_request_id = :paymentRequestId', {
+        organizationId,
+        paymentRequestId,
+      })
+      .orderBy('p.created_at', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .limit(limit + 1);
+    if (after) {
+      query.andWhere('(p.created_at, p.id) < (:at, :id)', { at: after.value, id: after.id });
+    }
+    const rows = await query.getMany();
+    return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+  }
+
+  /** The open invoices, soonest expiry first: what the watcher looks up (IDX_lightning_payments_open). */
+  open(limit: number): Promise<LightningPayment[]> {
+    return this.dataSource.getRepository(LightningPayment).find({
+      where: { state: 'open' },
+      order: { expiresAt: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /**
+   * The backend says it was paid: marks it settled and adds its `lightning` charge in one transaction;
+   * false when another watcher did already (nothing written twice).
+   */
+  async settle(payment: LightningPayment, status: LightningInvoiceStatus): Promise<boolean> {
+    const paidMsat = status.amountPaidMsat ?? BigInt(payment.amountMsat);
+    const settledAt = status.settledAt ?? new Date();
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await this.close(manager, payment.id, 'settled', settledAt, paidMsat))) return false;
+      const { charge } = await this.requests.recordExternalCharge(
+        payment.organizationId,
+        payment.paymentRequestId,
+        {
+          chargeType: 'lightning',
+          reference: payment.paymentHash,
+          amount: creditedAmount(payment.amount, payment.currency, BigInt(payment.amountMsat), paidMsat),
+          settled: true,
+          originalAmount: msatToBtc(paidMsat, 'down'),
+          originalCurrency: BTC,
+        },
+        { manager },
+      );
+      await manager.update(LightningPayment, { id: payment.id }, { chargeId: charge.id });
+      return true;
+    });
+  }
+
+  /** It can no longer be paid (the backend expired or cancelled it, or forgot it past its expiry). */
+  async expire(payment: LightningPayment, state: 'expired' | 'cancelled', at = new Date()): Promise<boolean> {
+    return this.close(this.dataSource.manager, payment.id, state, at, null);
+  }
+
+  private async close(
+    manager: EntityManager,
+    id: string,
+    state: Exclude<LightningPaymentState, 'open'>,
+    at: Date,
+    paidMsat: bigint | null,
+  ): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [, affected] = await manager.query<[unknown[], number]>(
+      `UPDATE lightning_payments
+          SET state = $2::varchar, closed_at = $3, settled_at = CASE WHEN $2::varchar = 'settled' THEN $3::timestamptz END,
+              amount_paid_msat = $4
+        WHERE id = $1 AND state = 'open'
+        RETURNING id`,
+      [id, state, at, paidMsat?.toString() ?? null],
+    );
+    return affected > 0;
+  }
+}
