@@ -20,6 +20,7 @@ import { ChainWatcher1795780072025 } from './1795780072025-ChainWatcher.js';
 import { LightningDevInvoices1795781278213 } from './1795781278213-LightningDevInvoices.js';
 import { WebhookDeliveriesStatusIndex1795782266245 } from './1795782266245-WebhookDeliveriesStatusIndex.js';
 import { PayToUploadInvoices1795783246763 } from './1795783246763-PayToUploadInvoices.js';
+import { PaidForUploads1795787621078 } from './1795787621078-PaidForUploads.js';
 import { LightningPayments1795787733351 } from './1795787733351-LightningPayments.js';
 
 export const MIGRATIONS = [
@@ -44,5 +45,6 @@ export const MIGRATIONS = [
   LightningDevInvoices1795781278213,
   WebhookDeliveriesStatusIndex1795782266245,
   PayToUploadInvoices1795783246763,
+  PaidForUploads1795787621078,
   LightningPayments1795787733351,
 ];

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { jest } from '@jest/globals';
+import type { Config } from '@jest/types';
 import bolt11 from 'bolt11';
 import { DataSource } from 'typeorm';
 import { FileStorage } from '../../src/storage/file-storage.js';
+import { OrphanCollector } from '../../src/storage/orphan-collector.js';
 import { UploadExpiryService } from '../../src/modules/uploads/upload-expiry.service.js';
 import { PDF, PNG, TEXT } from '../fixtures/files.js';
 import {
@@ -19,6 +22,19 @@ import {
 const REGTEST = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, validWitnessVersions: [0] };
 const PRICE_SATS = 1000;
 const EXPIRY = 600;
+/** Only the clock moves: pg, fetch and the app keep real timers. */
+const ALL_BUT_DATE: Config.FakeableAPI[] = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+];
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** The seed's error shape: a sentence for a person, nothing else. */
@@ -50,9 +66,22 @@ describe('Pay-to-upload (seed 000)', () => {
   });
 
   const base = () => t.config.publicUrl;
+  /** Every invoice handed out is decoded: the price, its hash and our expiry are in the signed invoice. */
   const getInvoice = async (app = t) => {
     const res = await app.http().get('/getInvoice').expect(200);
-    return res.body as { success: boolean; payment_hash: string; payment_request: string; date: string };
+    const body = res.body as {
+      success: boolean;
+      payment_hash: string;
+      payment_request: string;
+      date: string;
+    };
+    if (body.success) {
+      const decoded = bolt11.decode(body.payment_request, REGTEST);
+      expect(decoded.millisatoshis).toBe(String(PRICE_SATS * 1000));
+      expect(decoded.tags.find((tag) => tag.tagName === 'payment_hash')?.data).toBe(body.payment_hash);
+      expect(decoded.timeExpireDate! - decoded.timestamp!).toBe(EXPIRY);
+    }
+    return body;
   };
   const settle = (hash: string) =>
     t
@@ -355,6 +384,171 @@ describe('Pay-to-upload (seed 000)', () => {
       })
       .expect(201);
     expect(receipt.body.receipt_path).toMatch(/\.png$/);
+  });
+
+  const db = () => t.app.get(DataSource);
+  const auth = () => ({ Authorization: `Bearer ${org.key}` });
+  const uploadIdOf = async (paymentHash: string) =>
+    (
+      await db().query<{ upload_id: string }[]>(
+        'SELECT upload_id FROM pay_to_upload_invoices WHERE payment_hash = $1',
+        [paymentHash],
+      )
+    )[0].upload_id;
+  /** A paid invoice used: the payer's link, and the upload the organization sees. */
+  const paidUpload = async (file = { content: PNG, name: 'ticket.png' }) => {
+    const invoice = await paidInvoice();
+    const res = await upload({ payment_hash: invoice.payment_hash, date: invoice.date }, file);
+    expect(res.body).toEqual({ success: true, message: 'File uploaded', url: expect.any(String) });
+    return { url: res.body.url as string, uploadId: await uploadIdOf(invoice.payment_hash) };
+  };
+  const opens = async (url: string, content: Buffer) => {
+    const file = await fetch(url);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(content);
+  };
+  /**
+   * The uploads' expiry job, then the storage's orphan collection, as they run `days` from now (the clock
+   * only: timers stay real).
+   */
+  const expireAsIfIn = async (days: number) => {
+    jest.useFakeTimers({ doNotFake: ALL_BUT_DATE, now: Date.now() + days * 24 * 3600 * 1000 });
+    try {
+      await t.app.get(UploadExpiryService).expire();
+      await t.app.get(OrphanCollector).collect();
+    } finally {
+      jest.useRealTimers();
+    }
+  };
+  const receiptFrom = async (uploadId: string) =>
+    (
+      await t
+        .http()
+        .post('/invoice')
+        .set(auth())
+        .send({
+          label: 'Achat payé en sats',
+          type: 'frais',
+          amount: '10',
+          amount_with_vat: '12',
+          reference: 'REF-P2U-LINK',
+          operation_date: '2021-06-18 20:21:00',
+          receipt_upload_id: uploadId,
+        })
+        .expect(201)
+    ).body as { id: number };
+
+  it('answers HEAD /getInvoice with nothing: no invoice issued, stored or asked of the backend', async () => {
+    const count = async () =>
+      (
+        await db().query<{ issued: number; backend: number }[]>(
+          `SELECT (SELECT count(*) FROM pay_to_upload_invoices)::int AS issued,
+                  (SELECT count(*) FROM lightning_dev_invoices)::int AS backend`,
+        )
+      )[0];
+    const before = await count();
+    for (let i = 0; i < 3; i++) {
+      const res = await t.http().head('/getInvoice').expect(200);
+      expect(res.text ?? '').toBe('');
+    }
+    expect(await count()).toEqual(before);
+    // GET still issues one.
+    expect((await getInvoice()).success).toBe(true);
+    expect(await count()).toEqual({ issued: before.issued + 1, backend: before.backend + 1 });
+  });
+
+  it("keeps the payer's link working when the organization makes a receipt of the file, until it deletes the upload", async () => {
+    const { url, uploadId } = await paidUpload();
+    const receipt = await receiptFrom(uploadId);
+    await opens(url, PNG);
+    // The receipt has its own copy; deleting it leaves the payer's file alone, and so does the expiry.
+    await t.http().delete(`/invoice/${receipt.id}`).set(auth()).expect(204);
+    await expireAsIfIn(6);
+    await opens(url, PNG);
+    // Deleting the upload is the organization's right: the link then finds nothing.
+    await t.http().delete(`/api/v1/invoice-uploads/${uploadId}`).set(auth()).expect(204);
+    expect([404, 410]).toContain((await fetch(url)).status);
+  });
+
+  it('never lets the expiry of unattached uploads remove a paid file once detached from a payment request', async () => {
+    const { url, uploadId } = await paidUpload({ content: PDF, name: 'facture-payee.pdf' });
+    const pr = await t
+      .http()
+      .post('/api/v1/payment-requests')
+      .set(auth())
+      .send({ amount: '120.00', currency: 'EUR' })
+      .expect(201);
+    await t.http().post(`/api/v1/${pr.body.id}/invoice/attach/${uploadId}`).set(auth()).expect(200);
+    await opens(url, PDF);
+    // The payment request is deleted: its document is detached, an unattached upload again.
+    await t.http().delete(`/api/v1/invoices/${pr.body.id}`).set(auth()).expect(200);
+    const [row] = await db().query<{ status: string; expires_at: Date | null }[]>(
+      'SELECT status, expires_at FROM invoice_uploads WHERE id = $1',
+      [uploadId],
+    );
+    expect(row).toEqual({ status: 'confirmed', expires_at: null });
+    // Six days on, long past the retention of unattached uploads, the link (7 days) still opens the file.
+    await expireAsIfIn(6);
+    await opens(url, PDF);
+    expect((await uploadsOf()).data.map((u) => u.id)).toContain(uploadId);
+  });
+
+  it('refuses an unpaid or unknown invoice whose fields come after the file, keeping nothing of the file', async () => {
+    const unpaid = await getInvoice();
+    const uploadsBefore = (await uploadsOf()).data.length;
+    const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(11 * 1024 * 1024, 0x20)]);
+    for (const [fields, file, message] of [
+      [unpaid, { content: PDF, name: 'a.pdf' }, 'The invoice has not been paid yet.'],
+      [
+        { payment_hash: 'ef'.repeat(32), date: unpaid.date },
+        { content: PDF, name: 'b.pdf' },
+        'No invoice has this payment_hash; ask for a new invoice.',
+      ],
+      [unpaid, { content: big, name: 'big.pdf' }, 'The file is larger than 10 MiB.'],
+    ] as const) {
+      const res = await upload({ payment_hash: fields.payment_hash, date: fields.date }, file, false);
+      expect({ name: file.name, body: res.body }).toEqual({
+        name: file.name,
+        body: { success: false, message },
+      });
+      await expectNoStrayFiles();
+      expect((await uploadsOf()).data).toHaveLength(uploadsBefore);
+    }
+  });
+
+  it('refuses an unpaid invoice whose fields come before the file without writing the file anywhere', async () => {
+    const unpaid = await getInvoice();
+    const storage = t.app.get(FileStorage);
+    const put = jest.spyOn(storage, 'put');
+    try {
+      const res = await upload(
+        { payment_hash: unpaid.payment_hash, date: unpaid.date },
+        { content: PDF, name: 'early.pdf' },
+        true,
+      );
+      expect(res.body).toEqual({ success: false, message: 'The invoice has not been paid yet.' });
+      const unknown = await upload(
+        { payment_hash: 'fe'.repeat(32), date: unpaid.date },
+        { content: PDF, name: 'early.pdf' },
+        true,
+      );
+      expect(unknown.body).toEqual({
+        success: false,
+        message: 'No invoice has this payment_hash; ask for a new invoice.',
+      });
+      expect(put).not.toHaveBeenCalled();
+    } finally {
+      put.mockRestore();
+    }
+    await expectNoStrayFiles();
+    // Paid, the same order goes through.
+    await settle(unpaid.payment_hash);
+    const paid = await upload(
+      { payment_hash: unpaid.payment_hash, date: unpaid.date },
+      { content: PDF, name: 'early.pdf' },
+      true,
+    );
+    expect(paid.body).toEqual(expect.objectContaining({ success: true }));
   });
 
   it('answers "not configured" on the three routes when PAY_TO_UPLOAD_ORGANIZATION_ID is unset', async () => {

@@ -82,11 +82,15 @@ export interface FakeLnd {
   requests: Array<{ method: string; path: string; body: unknown }>;
   /** While set, requests are never answered (a node that hangs). */
   hanging: boolean;
+  /** While set, every request is answered with this HTTP status and a grpc-gateway error (a node in trouble). */
+  failing?: number;
   /** What the next invoices get instead of what was asked (an LND that ignores a field). */
   override: { expiry?: number; valueMsat?: bigint; memo?: string };
   settle: (paymentHashHex: string, amtPaidMsat?: bigint) => void;
   cancel: (paymentHashHex: string) => void;
   accept: (paymentHashHex: string) => void;
+  /** Moves the invoice's creation back so that it is past its expiry (LND then reports it CANCELED). */
+  outlive: (paymentHashHex: string) => void;
   close: () => Promise<void>;
 }
 
@@ -122,6 +126,10 @@ export async function startFakeLnd(
     },
     accept: (hex) => {
       invoice(hex).state = 'ACCEPTED';
+    },
+    outlive: (hex) => {
+      const found = invoice(hex);
+      found.creationDate = Math.floor(Date.now() / 1000) - found.expiry - 1;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -229,6 +237,7 @@ export async function startFakeLnd(
     }
     fake.requests.push({ method: req.method ?? '', path, body });
     if (fake.hanging) return;
+    if (fake.failing !== undefined) return grpcError(res, fake.failing, 13, 'internal error');
     const macaroon = req.headers['grpc-metadata-macaroon'];
     if (macaroon === undefined) return grpcError(res, 401, 2, 'expected 1 macaroon, got 0');
     if (macaroon !== fake.macaroonHex)

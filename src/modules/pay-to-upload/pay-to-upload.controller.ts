@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Head, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
+  ApiExcludeEndpoint,
   ApiExtension,
   ApiExtraModels,
   ApiOkResponse,
@@ -41,6 +42,17 @@ const oneOf = (success: new () => unknown, description: string) =>
 @Controller()
 export class PayToUploadController {
   constructor(private readonly payToUpload: PayToUploadService) {}
+
+  /**
+   * Express lets a GET route answer HEAD too, which would issue (and store) an invoice nobody sees. This
+   * route, registered before the GET one, answers HEAD first: 200, no body, nothing issued.
+   */
+  @Head('getInvoice')
+  @HttpCode(200)
+  @ApiExcludeEndpoint()
+  headInvoice(): void {
+    return undefined;
+  }
 
   @Get('getInvoice')
   @ApiOperation({

@@ -129,11 +129,25 @@ export class PayToUploadService {
       throw organizationId ? notMultipart() : notConfigured();
     }
     const maxBytes = this.config.payToUpload.maxBytes;
+    // Fields sent before the file are checked before a byte of it is stored: an unpaid, unknown or used
+    // invoice is refused there. Sent after it, they can only be checked once it is stored (then removed).
+    let checkedEarly: { paymentHash: string; date: string; invoice: PayToUploadInvoice } | undefined;
     const middleware = multer({
       storage: paidFileStorage(this.storage, {
         maxBytes,
         newKey: (fileName, type) => this.uploads.newUploadKey(organizationId, fileName, type),
       }),
+      fileFilter: (request: Request, _file, accept) => {
+        const fields = sentFields(request.body);
+        if (!fields) return accept(null, true);
+        this.paidInvoice(fields.paymentHash, fields.date).then(
+          (invoice) => {
+            checkedEarly = { ...fields, invoice };
+            accept(null, true);
+          },
+          (err: unknown) => accept(err as Error),
+        );
+      },
       limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12 },
     }).any();
     const files = () => (req.files ?? []) as (Express.Multer.File & StoredPaidFile)[];
@@ -148,7 +162,12 @@ export class PayToUploadService {
     try {
       if (!file) throw noFile();
       const { paymentHash, date } = invoiceFields(req.body);
-      const invoice = await this.paidInvoice(paymentHash, date);
+      // A settled invoice stays settled: checked before the file, it needs no second lookup (its single
+      // use is the conditional UPDATE below).
+      const invoice =
+        checkedEarly?.paymentHash === paymentHash && checkedEarly.date === date
+          ? checkedEarly.invoice
+          : await this.paidInvoice(paymentHash, date);
       await this.dataSource.transaction(async (manager) => {
         await this.uploads.recordConfirmed(manager, {
           id: file.uploadId,
@@ -229,6 +248,14 @@ function invoiceFields(body: unknown): { paymentHash: string; date: string } {
   const paymentHash = read('payment_hash').toLowerCase();
   const date = read('date');
   return { paymentHash, date };
+}
+
+/** Both invoice fields, when the form sent them (as text) before the file; else undefined. */
+function sentFields(body: unknown): { paymentHash: string; date: string } | undefined {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (typeof fields.payment_hash !== 'string' || typeof fields.date !== 'string') return undefined;
+  if (fields.payment_hash === '' || fields.date === '') return undefined;
+  return invoiceFields(fields);
 }
 
 function toRefusal(err: unknown, maxBytes: number): Error {

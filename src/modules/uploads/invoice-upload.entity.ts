@@ -16,7 +16,8 @@ export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
 /**
  * A file sent straight to object storage (seed 001): presigned (pending), checked (confirmed), then
  * attached: the document of a row of another module (its holder), which names the file by its key.
- * Pending and confirmed uploads expire and are removed with their object; attached ones are kept.
+ * Pending and confirmed uploads expire and are removed with their object; attached ones are kept, and so
+ * are paid-for ones (`paidFor`).
  */
 @Entity({ name: 'invoice_uploads' })
 @Check('CHK_invoice_uploads_status', `"status" IN ('pending', 'confirmed', 'attached')`)
@@ -67,7 +68,15 @@ export class InvoiceUpload {
   @Column({ name: 'attached_to', type: 'uuid', nullable: true })
   attachedTo: string | null;
 
-  /** Null once attached: an attached upload is kept as long as what holds it. */
+  /**
+   * A file paid for with Lightning (seed 000): its payer holds a link to it (PAY_TO_UPLOAD_LINK_TTL), so it
+   * never expires, attached or not, and making a receipt of it leaves it in place (the receipt takes a
+   * copy). It goes only when its organization deletes it (DESIGN §7).
+   */
+  @Column({ name: 'paid_for', type: 'boolean', default: false })
+  paidFor: boolean;
+
+  /** Null once attached, and always for a paid-for upload: an attached upload is kept as long as what holds it. */
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt: Date | null;
 

@@ -69,7 +69,8 @@ export class UploadsController {
     description:
       'Every upload, oldest first, a page at a time (`next_cursor`): presigned (pending), confirmed, ' +
       'attached, and the files paid for through GET /getInvoice and sent to POST /checkUploadedFile ' +
-      '(confirmed, never expiring). A confirmed upload is usable as `receipt_upload_id` on POST /invoice.',
+      '(confirmed, never expiring, kept until deleted: their payer holds a link). A confirmed upload is ' +
+      'usable as `receipt_upload_id` on POST /invoice; the receipt takes a copy, and a paid-for file stays.',
   })
   @ApiOkResponse({ type: UploadPageDto })
   async list(@OrganizationId() organizationId: string, @Query() query: PageQueryDto): Promise<UploadPageDto> {

@@ -41,23 +41,30 @@ export class UploadsRepository {
     await this.uploads.delete({ id, status: 'confirmed' });
   }
 
-  /** An attached upload back to confirmed, expiring at `expiresAt`. */
+  /** An attached upload back to confirmed, expiring at `expiresAt`; a paid-for one still never expires. */
   async detach(manager: EntityManager, organizationId: string, id: string, expiresAt: Date): Promise<void> {
     await manager
       .getRepository(InvoiceUpload)
-      .update(
-        { id, organizationId, status: 'attached' },
-        { status: 'confirmed', attachedTo: null, attachedAt: null, expiresAt },
-      );
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: 'confirmed',
+        attachedTo: null,
+        attachedAt: null,
+        expiresAt: () => 'CASE WHEN "paid_for" THEN NULL ELSE CAST(:expiresAt AS timestamptz) END',
+      })
+      .where({ id, organizationId, status: 'attached' })
+      .setParameter('expiresAt', expiresAt)
+      .execute();
   }
 
   /**
    * Up to `limit` pending or confirmed uploads past their time, locked; rows another transaction holds
-   * are skipped, so two replicas never take the same one.
+   * are skipped, so two replicas never take the same one. A paid-for upload never is, whatever its time.
    */
   lockExpired(manager: EntityManager, limit: number): Promise<InvoiceUpload[]> {
     return manager.getRepository(InvoiceUpload).find({
-      where: { status: In(['pending', 'confirmed']), expiresAt: LessThan(new Date()) },
+      where: { status: In(['pending', 'confirmed']), expiresAt: LessThan(new Date()), paidFor: false },
       take: limit,
       lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
     });

@@ -247,10 +247,13 @@ export class UploadsService {
     }
   }
 
-  /** A confirmed upload whose bytes now live elsewhere (a receipt): row and object go. */
+  /**
+   * A confirmed upload whose bytes now live elsewhere (a receipt): row and object go. A paid-for upload
+   * stays: its payer's link names its object, and only the organization's DELETE removes it.
+   */
   async consume(organizationId: string, uploadId: string): Promise<void> {
     const upload = await this.repository.findConfirmed(organizationId, uploadId);
-    if (!upload) return;
+    if (!upload || upload.paidFor) return;
     await this.repository.deleteConfirmed(upload.id);
     await this.removeObject(upload.s3Key);
   }
@@ -285,7 +288,8 @@ export class UploadsService {
 
   /**
    * Records, in the caller's transaction, a file already stored and checked (a paid-for upload, seed 000)
-   * as a confirmed upload that never expires: it is kept until the organization deletes or uses it.
+   * as a confirmed upload that never expires, attached or not, nor is consumed by a receipt: it is kept
+   * until the organization deletes it (InvoiceUpload.paidFor).
    */
   async recordConfirmed(
     manager: EntityManager,
@@ -312,6 +316,7 @@ export class UploadsService {
       sha256: upload.sha256,
       confirmedAt: now,
       expiresAt: null,
+      paidFor: true,
     });
   }
 
