@@ -227,6 +227,22 @@ describe('Lightning for every payment request (dev backend, two replicas)', () =
     });
     const second = (await issue(pr.id).expect(201)).body as LightningInvoiceBody;
     expect(second.paymentHash).not.toBe(first.paymentHash);
+    // Both listed, newest first, one page at a time.
+    const list = (query: string) =>
+      a.http().get(`/api/v1/payment-requests/${pr.id}/lightning-invoices${query}`).set(bearer(org.key));
+    const page1 = await list('?limit=1').expect(200);
+    expect(page1.body).toMatchObject({
+      has_more: true,
+      data: [{ paymentHash: second.paymentHash, state: 'open' }],
+    });
+    const page2 = await list(`?limit=1&cursor=${page1.body.next_cursor}`).expect(200);
+    expect(page2.body).toMatchObject({
+      has_more: false,
+      next_cursor: null,
+      data: [{ paymentHash: first.paymentHash, state: 'expired' }],
+    });
+    expect((await list('?cursor=bm9wZQ').expect(422)).body).toMatchObject({ code: 'INVALID_CURSOR' });
+    expect((await list('?limit=0').expect(422)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('refuses a cancelled, unknown, foreign or malformed request, and a currency without a rate', async () => {

@@ -11,10 +11,9 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
-import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
-import { DEFAULT_PAGE_SIZE, encodeCursor, parseCursor, type Page } from '../../common/pagination/cursor.js';
+import { DEFAULT_PAGE_SIZE, encodeCursor, readCursor, type Page } from '../../common/pagination/cursor.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { UUID } from '../../common/pagination/uuid.js';
 import { paymentRequestNotFound } from '../payment-requests/payment-requests.errors.js';
@@ -73,11 +72,10 @@ export class LightningPaymentsController {
     @Query() query: PageQueryDto,
   ): Promise<Page<LightningPaymentDto>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    let cursor;
-    if (query.cursor !== undefined) {
-      cursor = parseCursor(query.cursor, { sort: SORT, value: 'iso-ms', id: 'uuid' });
-      if (!cursor) throw invalidCursor();
-    }
+    const cursor =
+      query.cursor === undefined
+        ? undefined
+        : readCursor(query.cursor, { sort: SORT, value: 'iso-ms', id: 'uuid' });
     const { rows, hasMore } = await this.payments.list(organizationId, checkId(id), limit, cursor);
     const last = rows.at(-1);
     return {
@@ -94,11 +92,4 @@ export class LightningPaymentsController {
 function checkId(id: string): string {
   if (!UUID.test(id)) throw paymentRequestNotFound();
   return id;
-}
-
-function invalidCursor(): DomainError {
-  const message = 'cursor is not one this list gave';
-  return new DomainError('unprocessable', 'VALIDATION_FAILED', message, [
-    { field: 'cursor', messages: [message] },
-  ]);
 }
