@@ -41,7 +41,7 @@ describe('checkout page + chain watcher', () => {
     site = await startStoreSite();
     t = await createTestApp(
       {
-        ...esplora.env,
+        ESPLORA_URL_TESTNET: esplora.url, // its store is testnet; the run's other invoices are not its business
         CHAIN_POLL_SECONDS: '1',
         RATE_SOURCES: 'fixed',
         FIXED_RATES: 'EUR_BTC=0.000045692133693556,EUR_USD=1.18,BTC_USD=25000',
