@@ -41,10 +41,12 @@ export interface WatchRun {
 /**
  * Every LIGHTNING_POLL_SECONDS, on one replica at a time, looks up each open invoice at the backend and
  * settles or closes what changed. Its cost follows the open invoices, never the history. A backend that
- * cannot be reached ends the run (logged once); the next run tries again.
+ * cannot be reached ends the run (logged once per outage); the next run tries again.
  */
 @Injectable()
 export class LightningWatcherService implements OnModuleInit {
+  private backendDown = false;
+
   constructor(
     private readonly jobs: JobQueue,
     private readonly backend: LightningBackend,
@@ -89,8 +91,18 @@ export class LightningWatcherService implements OnModuleInit {
       }
     });
     if (outage) {
-      this.logger.warn({ error: outage.message }, 'lightning watcher: backend unavailable, trying next run');
+      // Once per outage and instance, not at every run.
+      if (!this.backendDown)
+        this.logger.warn(
+          { error: outage.message },
+          'lightning watcher: backend unavailable, trying each run',
+        );
+      this.backendDown = true;
       return { ...result, skipped: 'unavailable' };
+    }
+    if (this.backendDown && result.looked > 0) {
+      this.backendDown = false;
+      this.logger.info('lightning watcher: backend answers again');
     }
     if (firstFailure !== undefined)
       this.logger.error({ error: firstFailure }, 'lightning watcher: some invoices could not be applied');
