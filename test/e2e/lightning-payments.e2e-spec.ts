@@ -358,8 +358,24 @@ describe('Lightning for every payment request (lnd backend, a fake LND)', () => 
     lnd.hanging = true;
     try {
       const other = await newRequest('11.00');
-      const res = await issue(other.id).expect(503);
-      expect(res.body).toMatchObject({ code: 'LIGHTNING_UNAVAILABLE' });
+      // More waiting calls than the pool has connections (20): none holds one while LND is asked, so
+      // the rest of the API answers meanwhile.
+      const finished: string[] = [];
+      const waiting = Array.from({ length: 25 }, () =>
+        issue(other.id).then((res) => {
+          finished.push('issue');
+          return res;
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 300)); // they are all waiting on LND now
+      await t.http().get(`/api/v1/payment-requests/${other.id}`).set(bearer(org.key)).expect(200);
+      finished.push('get');
+      const answers = await Promise.all(waiting);
+      expect(finished[0]).toBe('get');
+      for (const res of answers) {
+        expect(res.status).toBe(503);
+        expect(res.body).toMatchObject({ code: 'LIGHTNING_UNAVAILABLE' });
+      }
     } finally {
       lnd.hanging = false;
     }

@@ -50,51 +50,42 @@ export class LightningPaymentsService {
    * An invoice for what is due now: the amount due less what is pending (already on its way). An open
    * invoice for that same amount with time left is handed out again rather than a second one a payer
    * could pay too. 404 unknown request, 409 cancelled or nothing due, 503 no rate or backend down.
+   *
+   * No database connection is held while the rate source and the backend are asked (a slow LND must not
+   * drain the pool). Two racing calls may both have an invoice made; the first to write it wins, under an
+   * advisory lock per request, and the other hands out the winner's: its own invoice, never shown to
+   * anyone, expires unpaid.
    */
   async issue(organizationId: string, paymentRequestId: string, now = new Date()): Promise<Issued> {
+    const { due, currency, description } = await this.amountDue(organizationId, paymentRequestId);
+    const found = await this.reusable(this.dataSource.manager, organizationId, paymentRequestId, due, now);
+    if (found) return { payment: found, created: false };
+
+    const quote = await this.rates.quote(currency, BTC);
+    const amountMsat = invoiceMsat(due, quote.rate);
+    const label = description ? `: ${description}` : '';
+    const invoice = await this.backend.createInvoice({
+      amountMsat,
+      description: truncateUtf8(`Payment of ${due} ${currency}${label}`, MAX_DESCRIPTION_BYTES),
+      expirySeconds: this.config.lightningPayments.invoiceExpirySeconds,
+    });
+
     return this.dataSource.transaction(async (manager) => {
-      // Issuance one at a time per request (two clicks make one invoice); not the request's row lock,
-      // which charges take meanwhile.
       await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
         ISSUE_LOCK_CLASS,
         paymentRequestId,
       ]);
-      const view = presentPaymentRequest(await this.requests.get(organizationId, paymentRequestId));
-      if (view.status === 'cancelled') throw paymentRequestNotPayable(view.status);
-      const due = subtractMoney(view.amountDue, view.amountPending, view.currency);
-      if (!isPositive(due)) throw nothingDue(view.amountDue, view.amountPending, view.currency);
-
-      const reusable = await manager
-        .getRepository(LightningPayment)
-        .createQueryBuilder('p')
-        .where('p.organization_id = :organizationId AND p.payment_request_id = :paymentRequestId', {
-          organizationId,
-          paymentRequestId,
-        })
-        .andWhere(`p.state = 'open' AND p.amount = :due AND p.expires_at > :until`, {
-          due,
-          until: new Date(now.getTime() + REUSE_MIN_SECONDS * 1000),
-        })
-        .orderBy('p.expires_at', 'DESC')
-        .getOne();
-      if (reusable) return { payment: reusable, created: false };
-
-      const quote = await this.rates.quote(view.currency, BTC);
-      const amountMsat = invoiceMsat(due, quote.rate);
-      const label = view.description ? `: ${view.description}` : '';
-      const invoice = await this.backend.createInvoice({
-        amountMsat,
-        description: truncateUtf8(`Payment of ${due} ${view.currency}${label}`, MAX_DESCRIPTION_BYTES),
-        expirySeconds: this.config.lightningPayments.invoiceExpirySeconds,
-      });
-      const payment = await manager.getRepository(LightningPayment).save(
-        manager.getRepository(LightningPayment).create({
+      const raced = await this.reusable(manager, organizationId, paymentRequestId, due, now);
+      if (raced) return { payment: raced, created: false };
+      const repository = manager.getRepository(LightningPayment);
+      const payment = await repository.save(
+        repository.create({
           organizationId,
           paymentRequestId,
           paymentHash: invoice.paymentHash,
           bolt11: invoice.paymentRequest,
           amount: due,
-          currency: view.currency,
+          currency,
           amountMsat: amountMsat.toString(),
           rate: quote.rate,
           rateSource: quote.source,
@@ -110,6 +101,40 @@ export class LightningPaymentsService {
       );
       return { payment, created: true };
     });
+  }
+
+  private async amountDue(
+    organizationId: string,
+    paymentRequestId: string,
+  ): Promise<{ due: string; currency: string; description: string | null }> {
+    const view = presentPaymentRequest(await this.requests.get(organizationId, paymentRequestId));
+    if (view.status === 'cancelled') throw paymentRequestNotPayable(view.status);
+    const due = subtractMoney(view.amountDue, view.amountPending, view.currency);
+    if (!isPositive(due)) throw nothingDue(view.amountDue, view.amountPending, view.currency);
+    return { due, currency: view.currency, description: view.description };
+  }
+
+  /** The open invoice of the request for `due` with time left to pay it, if any. */
+  private reusable(
+    manager: EntityManager,
+    organizationId: string,
+    paymentRequestId: string,
+    due: string,
+    now: Date,
+  ): Promise<LightningPayment | null> {
+    return manager
+      .getRepository(LightningPayment)
+      .createQueryBuilder('p')
+      .where('p.organization_id = :organizationId AND p.payment_request_id = :paymentRequestId', {
+        organizationId,
+        paymentRequestId,
+      })
+      .andWhere(`p.state = 'open' AND p.amount = :due AND p.expires_at > :until`, {
+        due,
+        until: new Date(now.getTime() + REUSE_MIN_SECONDS * 1000),
+      })
+      .orderBy('p.expires_at', 'DESC')
+      .getOne();
   }
 
   /** A request's invoices, newest first (IDX_lightning_payments_request_created). 404 unknown request. */
