@@ -25,6 +25,27 @@ export function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify([position.sort, position.value, position.id])).toString('base64url');
 }
 
+/** What a list newest first by (created_at, id) pages on. */
+export interface CreatedAtRow {
+  createdAt: Date;
+  id: string;
+}
+
+/** The cursor of the page after `rows` in a list sorted by (created_at, id); null on the last page. */
+export function nextCreatedAtCursor(
+  sort: string,
+  rows: readonly CreatedAtRow[],
+  hasMore: boolean,
+): string | null {
+  const last = rows.at(-1);
+  return hasMore && last ? encodeCursor({ sort, value: last.createdAt.toISOString(), id: last.id }) : null;
+}
+
+/** A page as every list answers it. */
+export function toPage<R, T>(rows: readonly R[], nextCursor: string | null, present: (row: R) => T): Page<T> {
+  return { data: rows.map(present), has_more: nextCursor !== null, next_cursor: nextCursor };
+}
+
 export function decodeCursor(cursor: string): CursorPosition | null {
   if (cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
   try {

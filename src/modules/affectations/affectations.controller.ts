@@ -28,7 +28,7 @@ import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
 import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import { parseSignedAmount } from '../../common/money/money.js';
-import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
+import { DEFAULT_PAGE_SIZE, toPage } from '../../common/pagination/cursor.js';
 import { AffectationIdPipe } from './affectation-id.pipe.js';
 import { presentAffectation } from './affectation.presenter.js';
 import { AffectationsService } from './affectations.service.js';
@@ -129,7 +129,7 @@ export class AffectationsController {
       { bankOperationId: query.bankOperationId, receiptId: query.receiptId },
       { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor },
     );
-    return { data: rows.map(presentAffectation), has_more: nextCursor !== null, next_cursor: nextCursor };
+    return toPage(rows, nextCursor, presentAffectation);
   }
 
   @Get(':id')

@@ -29,7 +29,7 @@ import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
 import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
-import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
+import { DEFAULT_PAGE_SIZE, toPage } from '../../common/pagination/cursor.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { BankAccountsService } from './bank-accounts.service.js';
 import { presentBankAccount } from './bank.presenter.js';
@@ -87,7 +87,7 @@ export class BankAccountsController {
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
     });
-    return { data: rows.map(presentBankAccount), has_more: nextCursor !== null, next_cursor: nextCursor };
+    return toPage(rows, nextCursor, presentBankAccount);
   }
 
   @Get(':id')

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
-import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
+import { readCursor, nextCreatedAtCursor } from '../../common/pagination/cursor.js';
 import type { BankAccount } from './bank-account.entity.js';
 import { BankAccountsRepository } from './bank-accounts.repository.js';
 import { bankAccountNotFound, ibanTaken } from './bank.errors.js';
@@ -59,14 +59,7 @@ export class BankAccountsService {
       limit: page.limit,
       after,
     });
-    const last = rows.at(-1);
-    return {
-      rows,
-      nextCursor:
-        hasMore && last
-          ? encodeCursor({ sort: ACCOUNT_SORT, value: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    return { rows, nextCursor: nextCreatedAtCursor(ACCOUNT_SORT, rows, hasMore) };
   }
 }
 

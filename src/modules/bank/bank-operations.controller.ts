@@ -29,7 +29,7 @@ import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
 import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import { parseSignedAmount } from '../../common/money/money.js';
-import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
+import { DEFAULT_PAGE_SIZE, toPage } from '../../common/pagination/cursor.js';
 import { BankOperationsService } from './bank-operations.service.js';
 import { presentBankOperation } from './bank.presenter.js';
 import { bankOperationNotFound } from './bank.errors.js';
@@ -97,7 +97,7 @@ export class BankOperationsController {
       limit: limit ?? DEFAULT_PAGE_SIZE,
       cursor,
     });
-    return { data: rows.map(presentBankOperation), has_more: nextCursor !== null, next_cursor: nextCursor };
+    return toPage(rows, nextCursor, presentBankOperation);
   }
 
   @Get(':id')

@@ -3,7 +3,7 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import type { WithinWrite } from '../../common/idempotency/idempotency-claim.js';
 import { BTC } from '../../common/money/currency.js';
 import { isPositive, parseMoney } from '../../common/money/money.js';
-import { decodeCursor, encodeCursor, isCursorTimestamp } from '../../common/pagination/cursor.js';
+import { decodeCursor, isCursorTimestamp, nextCreatedAtCursor } from '../../common/pagination/cursor.js';
 import { UUID } from '../../common/pagination/uuid.js';
 import { invalidAmount } from '../payment-requests/payment-requests.errors.js';
 import { PaymentRequestsService } from '../payment-requests/payment-requests.service.js';
@@ -159,14 +159,7 @@ export class CheckoutInvoicesService {
       page.limit,
       before,
     );
-    const last = rows.at(-1);
-    return {
-      rows,
-      nextCursor:
-        hasMore && last
-          ? encodeCursor({ sort: INVOICE_SORT, value: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    return { rows, nextCursor: nextCreatedAtCursor(INVOICE_SORT, rows, hasMore) };
   }
 
   private async requireStore(organizationId: string, storeId: string): Promise<void> {

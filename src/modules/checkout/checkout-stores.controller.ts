@@ -26,7 +26,7 @@ import {
   IdempotencyInterceptor,
   IdempotencyRedacts,
 } from '../../common/idempotency/idempotency.interceptor.js';
-import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
+import { DEFAULT_PAGE_SIZE, toPage } from '../../common/pagination/cursor.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { presentStore, presentStoreWithSecret } from './checkout-store.presenter.js';
 import { CheckoutStoresService } from './checkout-stores.service.js';
@@ -84,7 +84,7 @@ export class CheckoutStoresController {
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
     });
-    return { data: rows.map(presentStore), has_more: nextCursor !== null, next_cursor: nextCursor };
+    return toPage(rows, nextCursor, presentStore);
   }
 
   @Get(':storeId')

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { BTC } from '../../common/money/currency.js';
-import { decodeCursor, encodeCursor, isCursorTimestamp } from '../../common/pagination/cursor.js';
+import { decodeCursor, isCursorTimestamp, nextCreatedAtCursor } from '../../common/pagination/cursor.js';
 import { UUID } from '../../common/pagination/uuid.js';
 import { isUniqueViolation } from '../bank/bank-accounts.service.js';
 import { generateWebhookSecret } from '../webhooks/webhook-signer.js';
@@ -167,14 +167,7 @@ export class CheckoutStoresService {
       page.limit,
       after,
     );
-    const last = rows.at(-1);
-    return {
-      rows: await this.withUsage(rows),
-      nextCursor:
-        hasMore && last
-          ? encodeCursor({ sort: STORE_SORT, value: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    return { rows: await this.withUsage(rows), nextCursor: nextCreatedAtCursor(STORE_SORT, rows, hasMore) };
   }
 
   private async withUsage(stores: CheckoutStore[]): Promise<StoreWithUsage[]> {

@@ -13,7 +13,13 @@ import type { Response } from 'express';
 import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
-import { DEFAULT_PAGE_SIZE, encodeCursor, readCursor, type Page } from '../../common/pagination/cursor.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  readCursor,
+  type Page,
+  toPage,
+  nextCreatedAtCursor,
+} from '../../common/pagination/cursor.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import { UUID } from '../../common/pagination/uuid.js';
 import { paymentRequestNotFound } from '../payment-requests/payment-requests.errors.js';
@@ -77,15 +83,7 @@ export class LightningPaymentsController {
         ? undefined
         : readCursor(query.cursor, { sort: SORT, value: 'iso-ms', id: 'uuid' });
     const { rows, hasMore } = await this.payments.list(organizationId, checkId(id), limit, cursor);
-    const last = rows.at(-1);
-    return {
-      data: rows.map(presentLightningPayment),
-      has_more: hasMore,
-      next_cursor:
-        hasMore && last
-          ? encodeCursor({ sort: SORT, value: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    return toPage(rows, nextCreatedAtCursor(SORT, rows, hasMore), presentLightningPayment);
   }
 }
 

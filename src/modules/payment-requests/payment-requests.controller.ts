@@ -25,7 +25,13 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
 import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
-import { DEFAULT_PAGE_SIZE, encodeCursor, parseCursor, type Page } from '../../common/pagination/cursor.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  parseCursor,
+  type Page,
+  toPage,
+  nextCreatedAtCursor,
+} from '../../common/pagination/cursor.js';
 import { UUID } from '../../common/pagination/uuid.js';
 import {
   CreatePaymentRequestDto,
@@ -80,15 +86,13 @@ export class PaymentRequestsController {
       if (!cursor) throw invalidQuery('cursor', 'cursor is not one this list gave');
     }
     const { rows, hasMore } = await this.requests.list(organizationId, query, limit, cursor);
-    const last = rows.at(-1)?.request;
-    return {
-      data: await this.details.attach(organizationId, rows.map(presentPaymentRequest)),
-      has_more: hasMore,
-      next_cursor:
-        hasMore && last
-          ? encodeCursor({ sort: SORT, value: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    const nextCursor = nextCreatedAtCursor(
+      SORT,
+      rows.map((r) => r.request),
+      hasMore,
+    );
+    const page = toPage(rows, nextCursor, presentPaymentRequest);
+    return { ...page, data: await this.details.attach(organizationId, page.data) };
   }
 
   @Get(':id')

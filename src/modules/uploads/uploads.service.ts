@@ -8,7 +8,7 @@ import { LOGGER } from '../../common/logging/logger.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { FileStorage, StorageObjectNotFound } from '../../storage/file-storage.js';
-import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
+import { readCursor, nextCreatedAtCursor } from '../../common/pagination/cursor.js';
 import { slugify, stripExtension } from '../../common/files/file-names.js';
 import type { InvoiceUpload } from './invoice-upload.entity.js';
 import {
@@ -269,14 +269,7 @@ export class UploadsService {
       after = { createdAt: position.value, id: position.id };
     }
     const { rows, hasMore } = await this.repository.findPage(organizationId, { limit: page.limit, after });
-    const last = rows.at(-1);
-    return {
-      rows,
-      nextCursor:
-        hasMore && last
-          ? encodeCursor({ sort: UPLOAD_SORT, value: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    return { rows, nextCursor: nextCreatedAtCursor(UPLOAD_SORT, rows, hasMore) };
   }
 
   /** Where a new upload's file goes: under the uploads' area, never named after the client's file. */

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { LOGGER } from '../../common/logging/logger.js';
-import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
+import { readCursor, nextCreatedAtCursor } from '../../common/pagination/cursor.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { DomainEvents, type DomainEvent } from '../../events/domain-events.js';
@@ -146,14 +146,7 @@ export class WebhookDeliveriesService implements OnModuleInit {
       .limit(page.limit + 1)
       .getMany();
     const rows = found.slice(0, page.limit);
-    const last = rows.at(-1);
-    return {
-      rows,
-      nextCursor:
-        found.length > page.limit && last
-          ? encodeCursor({ sort: DELIVERY_SORT, value: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    return { rows, nextCursor: nextCreatedAtCursor(DELIVERY_SORT, rows, found.length > page.limit) };
   }
 
   /** A new series for the event of `deliveryId`: same webhook-id and body, a fresh timestamp and signature. */

@@ -30,7 +30,7 @@ import { OrganizationId, RequireScopes } from '../../common/auth/auth.decorators
 import { storeWithWrite } from '../../common/idempotency/idempotency-claim.js';
 import { IdempotencyInterceptor } from '../../common/idempotency/idempotency.interceptor.js';
 import { ErrorBodyDto } from '../../common/errors/error-body.dto.js';
-import { DEFAULT_PAGE_SIZE } from '../../common/pagination/cursor.js';
+import { DEFAULT_PAGE_SIZE, toPage } from '../../common/pagination/cursor.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 import {
   CreateWebhookDto,
@@ -109,7 +109,7 @@ export class WebhooksController {
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
     });
-    return { data: rows.map(presentWebhook), has_more: nextCursor !== null, next_cursor: nextCursor };
+    return toPage(rows, nextCursor, presentWebhook);
   }
 
   @Get(':id')
@@ -202,7 +202,7 @@ export class WebhooksController {
       cursor: query.cursor,
       status: query.status,
     });
-    return { data: rows.map(presentDelivery), has_more: nextCursor !== null, next_cursor: nextCursor };
+    return toPage(rows, nextCursor, presentDelivery);
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')

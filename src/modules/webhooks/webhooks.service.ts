@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { writeWithin, type WithinWrite } from '../../common/idempotency/idempotency-claim.js';
-import { encodeCursor, readCursor } from '../../common/pagination/cursor.js';
+import { readCursor, nextCreatedAtCursor } from '../../common/pagination/cursor.js';
 import { DomainEvents } from '../../events/domain-events.js';
 import { AddressNotAllowedError, WebhookAddressGuard } from './webhook-address-guard.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
@@ -137,14 +137,7 @@ export class WebhooksService {
       limit: page.limit,
       after,
     });
-    const last = rows.at(-1);
-    return {
-      rows,
-      nextCursor:
-        hasMore && last
-          ? encodeCursor({ sort: ENDPOINT_SORT, value: last.createdAt.toISOString(), id: last.id })
-          : null,
-    };
+    return { rows, nextCursor: nextCreatedAtCursor(ENDPOINT_SORT, rows, hasMore) };
   }
 
   /**

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { OrganizationId, RequireScopes } from '../../../common/auth/auth.decorators.js';
 import { ErrorBodyDto } from '../../../common/errors/error-body.dto.js';
-import { DEFAULT_PAGE_SIZE } from '../../../common/pagination/cursor.js';
+import { DEFAULT_PAGE_SIZE, toPage } from '../../../common/pagination/cursor.js';
 import { PageQueryDto } from '../../../common/pagination/page-query.dto.js';
 import { WebhookDeliveryDto, WebhookDeliveryPageDto } from '../../webhooks/dto/webhook.dto.js';
 import { WebhookDeliveriesService } from '../../webhooks/webhook-deliveries.service.js';
@@ -57,7 +57,7 @@ export class CheckoutCallbacksController {
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       cursor: query.cursor,
     });
-    return { data: rows.map(presentDelivery), has_more: nextCursor !== null, next_cursor: nextCursor };
+    return toPage(rows, nextCursor, presentDelivery);
   }
 
   @Post(':deliveryId/redeliver')
