@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
 import { Repository } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error.js';
+import { LOGGER } from '../../../common/logging/logger.js';
 import { formatMoney } from '../../../common/money/money.js';
 import { UUID } from '../../../common/pagination/uuid.js';
 import { LightningBackend } from '../../lightning/lightning-backend.js';
@@ -34,6 +36,7 @@ export class CheckoutPageService {
     private readonly paymentRequests: PaymentRequestsService,
     private readonly lightningPayments: LightningPaymentsService,
     private readonly lightningBackend: LightningBackend,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** Whether the page offers Lightning beside on-chain: a backend is configured. */
@@ -98,6 +101,10 @@ export class CheckoutPageService {
       );
       return { invoice: presentCheckoutLightning(presentLightningPayment(payment), qrLabel), created };
     } catch (e) {
+      // The public answer leaves out the backend's and the rate sources' words: the log keeps them.
+      if (e instanceof DomainError && e.kind === 'unavailable') {
+        this.logger.warn({ code: e.code, details: e.details, invoiceId: id }, e.message);
+      }
       throw publicLightningError(e);
     }
   }
