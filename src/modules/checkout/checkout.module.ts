@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { LightningPaymentsModule } from '../lightning-payments/lightning-payments.module.js';
 import { PaymentRequestDetails } from '../payment-requests/payment-request-details.js';
 import { PaymentRequestsModule } from '../payment-requests/payment-requests.module.js';
 import { RatesModule } from '../rates/rates.module.js';
@@ -30,6 +31,7 @@ import { CheckoutPaymentsService, STORE_CALLBACK } from './watcher/checkout-paym
     WebhooksModule,
     PaymentRequestsModule,
     RatesModule,
+    LightningPaymentsModule,
   ],
   controllers: [
     CheckoutStoresController,

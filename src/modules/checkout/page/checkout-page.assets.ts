@@ -19,8 +19,12 @@ h1 { margin: 0.25rem 0 1rem; font-size: 1.4rem; }
 .fiat { font-size: 1.8rem; font-weight: 700; margin: 0; }
 .btc { margin: 0.25rem 0 0; }
 .label { display: block; color: var(--muted); font-size: 0.85rem; }
-.qr { display: block; margin: 0 auto 1rem; text-align: center; }
-.qr svg { width: 100%; max-width: 240px; height: auto; }
+.qr, .ln-qr { display: block; margin: 0 auto 1rem; text-align: center; }
+.qr svg, .ln-qr svg { width: 100%; max-width: 240px; height: auto; }
+.methods { display: flex; gap: 0.5rem; margin-bottom: 1rem; }
+.methods button { flex: 1; }
+.methods button[aria-pressed="true"] { border-color: var(--accent); box-shadow: inset 0 0 0 1px var(--accent);
+  font-weight: 600; }
 .address { display: flex; gap: 0.5rem; align-items: center; }
 .address code { flex: 1; font-size: 0.85rem; overflow-wrap: anywhere; padding: 0.4rem; background: #f4f5f7;
   border-radius: 6px; user-select: all; }
@@ -39,8 +43,10 @@ footer a { color: var(--muted); }
 
 /*
  * Plain ES2017 for the browser (the project's TypeScript has no DOM types): reads what the server wrote
- * in data-* attributes, counts down, polls the status, shows the panel of the status, copies. It inserts
- * no markup, only text (a partial payment reloads the page: the server redraws the QR code), and navigates only to the http(s) URL the server checked.
+ * in data-* attributes, counts down, polls the status, shows the panel of the status, copies, and asks for
+ * a Lightning invoice when that is chosen. It inserts no markup but the SVG QR code the server made of a
+ * Lightning invoice, otherwise only text (a partial payment reloads the page: the server redraws the QR
+ * code), and navigates only to the http(s) URL the server checked.
  */
 const JS = `(function () {
   'use strict';
@@ -133,6 +139,94 @@ const JS = `(function () {
   function polling() {
     return status === 'new' || status === 'processing' ||
       (status === 'expired' && root.getAttribute('data-still-watched') === 'true');
+  }
+
+  // Lightning beside on-chain (when the server offers it): the server makes the invoice and its QR code.
+  var lnButton = document.getElementById('method-lightning');
+  var lnPanel = document.getElementById('lightning');
+  var lnExpiresAt = 0;
+  var lnLoading = false;
+  var language = document.documentElement.lang;
+
+  // As the server writes decimals (checkout-page.texts.ts localizeDecimal): digits untouched.
+  function localized(amount) {
+    var parts = String(amount).split('.');
+    var whole = parts[0].replace(/\\B(?=(\\d{3})+(?!\\d))/g, language === 'fr' ? '\\u202f' : ',');
+    return parts.length > 1 ? whole + (language === 'fr' ? ',' : '.') + parts[1] : whole;
+  }
+
+  function lnMessage(attribute) {
+    var note = document.getElementById('ln-message');
+    note.textContent = attribute ? lnPanel.getAttribute(attribute) : '';
+    note.hidden = !attribute;
+  }
+
+  function lnShow(body) {
+    if (!body || typeof body.bolt11 !== 'string' || !/^ln[a-z0-9]+$/i.test(body.bolt11) ||
+        typeof body.qrSvg !== 'string' || body.qrSvg.indexOf('<svg ') !== 0) {
+      return lnMessage('data-unavailable');
+    }
+    var uri = 'lightning:' + body.bolt11;
+    var qr = document.getElementById('ln-qr');
+    // The server's SVG of lightning:<BOLT11>: the only markup this script inserts.
+    qr.innerHTML = body.qrSvg;
+    qr.setAttribute('href', uri);
+    document.getElementById('ln-open').setAttribute('href', uri);
+    document.getElementById('ln-bolt11').textContent = body.bolt11;
+    document.getElementById('ln-btc-amount').textContent = localized(body.btcAmount);
+    lnExpiresAt = Date.parse(body.expiresAt) || 0;
+    lnMessage(null);
+    document.getElementById('ln-invoice').hidden = false;
+  }
+
+  // One request at a time; the server hands out the open invoice again rather than a second one.
+  function lnIssue() {
+    if (lnLoading) return;
+    lnLoading = true;
+    lnExpiresAt = 0;
+    document.getElementById('ln-invoice').hidden = true;
+    lnMessage('data-loading');
+    fetch(lnButton.getAttribute('data-lightning-url'), {
+      method: 'POST', headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'omit'
+    })
+      .then(function (res) {
+        if (!res.ok) {
+          lnLoading = false;
+          lnMessage(res.status === 404 || res.status === 409 ? 'data-not-payable' : 'data-unavailable');
+          // Paid, on its way, cancelled or expired meanwhile: the status says which.
+          if (res.status === 409) poll();
+          return;
+        }
+        return res.json().then(function (body) { lnLoading = false; lnShow(body); });
+      })
+      .catch(function () { lnLoading = false; lnMessage('data-unavailable'); });
+  }
+
+  function choose(method) {
+    var lightning = method === 'lightning';
+    document.getElementById('onchain').hidden = lightning;
+    lnPanel.hidden = !lightning;
+    var choices = root.querySelectorAll('button[data-method]');
+    for (var c = 0; c < choices.length; c++) {
+      choices[c].setAttribute('aria-pressed', String(choices[c].getAttribute('data-method') === method));
+    }
+    if (lightning && lnExpiresAt === 0) lnIssue();
+  }
+
+  // It expired while shown: a new one for what is due then.
+  function lnTick() {
+    if (lnExpiresAt > 0 && Date.now() >= lnExpiresAt && !lnPanel.hidden && status === 'new') lnIssue();
+  }
+
+  if (lnButton && lnPanel) {
+    document.getElementById('methods').hidden = false;
+    var methodButtons = root.querySelectorAll('button[data-method]');
+    for (var b = 0; b < methodButtons.length; b++) {
+      methodButtons[b].addEventListener('click', function (event) {
+        choose(event.currentTarget.getAttribute('data-method'));
+      });
+    }
+    setInterval(lnTick, 1000);
   }
 
   var buttons = root.querySelectorAll('button[data-copy]');

@@ -1,12 +1,14 @@
-import { Controller, Get, Header, Headers, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, Headers, NotFoundException, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../../common/auth/auth.decorators.js';
 import { checkoutInvoiceNotFound } from '../checkout.errors.js';
 import { negotiateLanguage } from './accept-language.js';
+import type { CheckoutLightningInvoice } from './checkout-lightning.js';
 import { CHECKOUT_ASSETS } from './checkout-page.assets.js';
 import { CheckoutPageService } from './checkout-page.service.js';
 import { renderCheckoutPage, renderNotFoundPage } from './checkout-page.template.js';
+import { CHECKOUT_TEXTS } from './checkout-page.texts.js';
 import type { CheckoutPublicStatus } from './checkout-status.js';
 
 /**
@@ -87,5 +89,26 @@ export class CheckoutPageController {
     const status = await this.page.status(invoiceId);
     if (!status) throw checkoutInvoiceNotFound();
     return status;
+  }
+
+  /**
+   * The page's "Lightning" choice: a BOLT #11 for what is still due, with its QR code (the script inserts
+   * that SVG, so the page needs no QR library and its CSP stays as is). 201 when issued, 200 with the
+   * open invoice for the same amount. No credentials: the invoice's uuid is the capability, as for the
+   * page. 404 unknown or malformed id, or no Lightning backend; 409 nothing to pay; 503 unavailable.
+   */
+  @Post(':invoiceId/lightning')
+  @Header('Cache-Control', 'no-store')
+  @Header('Referrer-Policy', 'no-referrer')
+  async lightning(
+    @Param('invoiceId') invoiceId: string,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CheckoutLightningInvoice> {
+    const t = CHECKOUT_TEXTS[negotiateLanguage(acceptLanguage)];
+    const { invoice, created } = await this.page.lightning(invoiceId, t.lightningQrLabel);
+    res.status(created ? 201 : 200);
+    res.vary('Accept-Language');
+    return invoice;
   }
 }

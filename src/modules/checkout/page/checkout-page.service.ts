@@ -1,13 +1,26 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
 import { Repository } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error.js';
+import { LOGGER } from '../../../common/logging/logger.js';
 import { formatMoney } from '../../../common/money/money.js';
 import { UUID } from '../../../common/pagination/uuid.js';
+import { LightningBackend } from '../../lightning/lightning-backend.js';
+import { presentLightningPayment } from '../../lightning-payments/lightning-payment.presenter.js';
+import { LightningPaymentsService } from '../../lightning-payments/lightning-payments.service.js';
 import { presentPaymentRequest } from '../../payment-requests/payment-request.presenter.js';
 import { PaymentRequestsService } from '../../payment-requests/payment-requests.service.js';
 import { paymentUri } from '../bitcoin/addresses.js';
 import { CheckoutInvoice } from '../checkout-invoice.entity.js';
+import { checkoutInvoiceNotFound } from '../checkout.errors.js';
+import {
+  lightningNotOffered,
+  lightningRefusal,
+  presentCheckoutLightning,
+  publicLightningError,
+  type CheckoutLightningInvoice,
+} from './checkout-lightning.js';
 import type { CheckoutPageView } from './checkout-page.template.js';
 import { checkoutStatus, type CheckoutPublicStatus } from './checkout-status.js';
 
@@ -21,7 +34,15 @@ export class CheckoutPageService {
   constructor(
     @InjectRepository(CheckoutInvoice) private readonly invoices: Repository<CheckoutInvoice>,
     private readonly paymentRequests: PaymentRequestsService,
+    private readonly lightningPayments: LightningPaymentsService,
+    private readonly lightningBackend: LightningBackend,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /** Whether the page offers Lightning beside on-chain: a backend is configured. */
+  get lightningOffered(): boolean {
+    return this.lightningBackend.name !== 'none';
+  }
 
   /** Null for an unknown or malformed id. */
   async view(id: string, now = new Date()): Promise<CheckoutPageView | null> {
@@ -42,6 +63,7 @@ export class CheckoutPageService {
       expiresAt: invoice.expiresAt,
       successRedirectUrl: invoice.successRedirectUrl,
       errorRedirectUrl: invoice.errorRedirectUrl,
+      lightning: this.lightningOffered,
       state,
     };
   }
@@ -51,6 +73,40 @@ export class CheckoutPageService {
     if (!UUID.test(id)) return null;
     const invoice = await this.invoices.findOne({ where: { id } });
     return invoice ? this.stateOf(invoice, now) : null;
+  }
+
+  /**
+   * A Lightning invoice for what the invoice still asks (its payment request's id is the invoice's), in
+   * the invoice's organization: the one already open for that amount when it has time left, so that
+   * clicking again makes no new one. Errors as publicLightningError tells them: 404 unknown, malformed
+   * or no backend, 409 not payable (paid, on its way, cancelled, expired), 503 no rate or no backend.
+   */
+  async lightning(
+    id: string,
+    qrLabel: string,
+    now = new Date(),
+  ): Promise<{ invoice: CheckoutLightningInvoice; created: boolean }> {
+    if (!this.lightningOffered) throw lightningNotOffered();
+    if (!UUID.test(id)) throw checkoutInvoiceNotFound();
+    const invoice = await this.invoices.findOne({ where: { id } });
+    const state = invoice && (await this.stateOf(invoice, now));
+    if (!invoice || !state) throw checkoutInvoiceNotFound();
+    const refusal = lightningRefusal(state.status);
+    if (refusal) throw refusal;
+    try {
+      const { payment, created } = await this.lightningPayments.issue(
+        invoice.organizationId,
+        invoice.id,
+        now,
+      );
+      return { invoice: presentCheckoutLightning(presentLightningPayment(payment), qrLabel), created };
+    } catch (e) {
+      // The public answer leaves out the backend's and the rate sources' words: the log keeps them.
+      if (e instanceof DomainError && e.kind === 'unavailable') {
+        this.logger.warn({ code: e.code, details: e.details, invoiceId: id }, e.message);
+      }
+      throw publicLightningError(e);
+    }
   }
 
   /** Null when its payment request is not found (the two go together: a row read in between). */

@@ -1,3 +1,5 @@
+import { Script } from 'node:vm';
+import { CHECKOUT_ASSETS } from './checkout-page.assets.js';
 import { CHECKOUT_TEXTS, localizeDecimal } from './checkout-page.texts.js';
 import {
   clock,
@@ -147,6 +149,7 @@ describe('renderCheckoutPage', () => {
     expiresAt: FACTS.expiresAt,
     successRedirectUrl: 'https://shop.example/ok?order=1&x="y"',
     errorRedirectUrl: 'javascript:alert(1)',
+    lightning: false,
     state: checkoutStatus(FACTS, NOW),
   };
 
@@ -189,5 +192,40 @@ describe('renderCheckoutPage', () => {
     expect(expired).toContain('<div class="status" data-when="expired">');
     expect(expired).toContain('<section class="pay" data-when="new" hidden>');
     expect(expired).toContain(`<p data-watched="true">${CHECKOUT_TEXTS.en.stillWatched}</p>`);
+  });
+
+  it('offers Lightning beside on-chain when a backend is configured and the invoice waits for its payment', () => {
+    expect(renderCheckoutPage(view, 'en')).not.toContain('method-lightning');
+    const html = renderCheckoutPage({ ...view, lightning: true }, 'en');
+    expect(html).toContain('<div class="methods" id="methods" role="group" aria-label="Pay with" hidden>');
+    expect(html).toContain(
+      `<button type="button" id="method-lightning" data-method="lightning" aria-pressed="false" data-lightning-url="/checkout/${view.invoiceId}/lightning">Lightning</button>`,
+    );
+    expect(html).toContain('<div id="lightning" hidden');
+    expect(html).toContain(`data-unavailable="${CHECKOUT_TEXTS.en.lightningUnavailable}"`);
+    // One on-chain QR code: the Lightning one is the script's to fill in.
+    expect(html.match(/<svg /g)).toHaveLength(1);
+    expect(html.match(/class="qr"/g)).toHaveLength(1);
+    const fr = renderCheckoutPage({ ...view, lightning: true }, 'fr');
+    expect(fr).toContain('aria-label="Payer avec"');
+    expect(fr).toContain(`data-not-payable="${CHECKOUT_TEXTS.fr.lightningNotPayable}"`);
+    for (const facts of [
+      { requestStatus: 'paid' as const, amountDue: '0.00' },
+      { requestStatus: 'cancelled' as const, amountDue: '0.00' },
+      { amountPending: '1001.54' },
+    ]) {
+      const state = checkoutStatus({ ...FACTS, ...facts }, NOW);
+      expect(renderCheckoutPage({ ...view, lightning: true, state }, 'en')).not.toContain('method-lightning');
+    }
+    const expired = checkoutStatus(FACTS, FACTS.expiresAt);
+    expect(renderCheckoutPage({ ...view, lightning: true, state: expired }, 'en')).not.toContain(
+      'id="lightning"',
+    );
+  });
+});
+
+describe('checkout.js', () => {
+  it('is a script the browser can parse (it is a string here: no compiler reads it)', () => {
+    expect(() => new Script(CHECKOUT_ASSETS['checkout.js'].body)).not.toThrow();
   });
 });

@@ -1,7 +1,7 @@
 import { paymentUri } from '../bitcoin/addresses.js';
 import type { CheckoutLanguage } from './accept-language.js';
 import { CHECKOUT_ASSETS } from './checkout-page.assets.js';
-import { CHECKOUT_TEXTS, localizeDecimal } from './checkout-page.texts.js';
+import { CHECKOUT_TEXTS, localizeDecimal, type CheckoutTexts } from './checkout-page.texts.js';
 import type { CheckoutPublicStatus } from './checkout-status.js';
 import { escapeHtml as e, webUrl } from './html.js';
 import { qrSvg } from './qr-svg.js';
@@ -20,6 +20,8 @@ export interface CheckoutPageView {
   expiresAt: Date;
   successRedirectUrl: string | null;
   errorRedirectUrl: string | null;
+  /** A Lightning backend is configured: the page offers Lightning beside on-chain while payable. */
+  lightning: boolean;
   state: CheckoutPublicStatus;
 }
 
@@ -66,6 +68,8 @@ export function renderCheckoutPage(view: CheckoutPageView, language: CheckoutLan
   const btcToSend = partial ? state.btc_due : view.btcAmount;
   const uri = partial ? paymentUri(view.btcAddress, state.btc_due) : view.paymentUrl;
   const btc = localizeDecimal(btcToSend, language);
+  // Offered while the invoice waits for its payment; the script shows the choice (nothing without it).
+  const lightning = view.lightning && state.status === 'new';
   const attributes = [
     `id="checkout"`,
     `class="checkout"`,
@@ -91,12 +95,14 @@ export function renderCheckoutPage(view: CheckoutPageView, language: CheckoutLan
   )} ${e(view.currency)} (${e(localizeDecimal(state.btc_due, language))} BTC)</span></p>
 </section>
 <section class="pay" data-when="new"${hiddenUnless(state.status === 'new')}>
+${lightning ? methodChoice(view.invoiceId, t) : ''}<div id="onchain">
 <a class="qr" href="${e(uri)}" title="${e(t.openWallet)}">${qrSvg(uri, t.qrLabel)}</a>
 <span class="label">${e(t.address)}</span>
 <div class="address"><code id="btc-address">${e(view.btcAddress)}</code>
 <button type="button" id="copy-address" data-copy="btc-address" data-copied="${e(t.copied)}" hidden>${e(t.copy)}</button></div>
 <p><a class="button" href="${e(uri)}">${e(t.openWallet)}</a></p>
-<p class="countdown">${e(t.expiresIn)} <time id="countdown" datetime="${e(view.expiresAt.toISOString())}">${clock(state.seconds_left)}</time></p>
+</div>
+${lightning ? lightningPanel(t) : ''}<p class="countdown">${e(t.expiresIn)} <time id="countdown" datetime="${e(view.expiresAt.toISOString())}">${clock(state.seconds_left)}</time></p>
 </section>
 <p class="status" data-when="new"${hiddenUnless(state.status === 'new')}>${e(t.waiting)}</p>
 <p class="status" data-when="processing"${hiddenUnless(state.status === 'processing')}>${e(t.processing)}</p>
@@ -114,6 +120,40 @@ ${success ? `<p>${e(t.redirecting)}</p><a class="button primary" id="continue" h
 ${back ? `<footer><a id="return-to-store" href="${e(back)}">${e(t.returnToStore)}</a></footer>` : ''}
 </main>`;
   return page(language, t.title(view.storeName), body);
+}
+
+/**
+ * On-chain or Lightning: two buttons the script shows and switches between (aria-pressed). Lightning's
+ * asks the server for an invoice (POST data-lightning-url) when chosen.
+ */
+function methodChoice(invoiceId: string, t: CheckoutTexts): string {
+  return `<div class="methods" id="methods" role="group" aria-label="${e(t.payWith)}" hidden>
+<button type="button" id="method-onchain" data-method="onchain" aria-pressed="true">${e(t.onChain)}</button>
+<button type="button" id="method-lightning" data-method="lightning" aria-pressed="false" data-lightning-url="/checkout/${e(invoiceId)}/lightning">${e(t.lightning)}</button>
+</div>
+`;
+}
+
+/**
+ * Lightning's panel, empty until the script fills it from the server's answer: the QR code (the server's
+ * SVG), the BOLT #11 as text and its amount (the script asks for a new one when it expires). Its messages wait in data-* attributes, in the
+ * page's language, for the script to show as text.
+ */
+function lightningPanel(t: CheckoutTexts): string {
+  return `<div id="lightning" hidden data-loading="${e(t.lightningLoading)}" data-unavailable="${e(
+    t.lightningUnavailable,
+  )}" data-not-payable="${e(t.lightningNotPayable)}">
+<p class="status" id="ln-message" role="status" hidden></p>
+<div id="ln-invoice" hidden>
+<a class="ln-qr" id="ln-qr" title="${e(t.openWallet)}"></a>
+<p>${e(t.lightningAmount)} <strong id="ln-btc-amount"></strong> BTC</p>
+<span class="label">${e(t.lightningInvoice)}</span>
+<div class="address"><code id="ln-bolt11"></code>
+<button type="button" id="copy-bolt11" data-copy="ln-bolt11" data-copied="${e(t.copied)}" hidden>${e(t.copy)}</button></div>
+<p><a class="button" id="ln-open">${e(t.openWallet)}</a></p>
+</div>
+</div>
+`;
 }
 
 /** The answer to an unknown or malformed invoice id. */

@@ -27,6 +27,16 @@ export interface CheckoutTexts {
   notFoundTitle: string;
   notFoundText: string;
   noScript: string;
+  /** The choice of how to pay, and Lightning's panel (issue 12 §3). */
+  payWith: string;
+  onChain: string;
+  lightning: string;
+  lightningLoading: string;
+  lightningInvoice: string;
+  lightningAmount: string;
+  lightningQrLabel: string;
+  lightningUnavailable: string;
+  lightningNotPayable: string;
 }
 
 const NBSP = '\u00a0';
@@ -58,6 +68,15 @@ export const CHECKOUT_TEXTS: Record<CheckoutLanguage, CheckoutTexts> = {
     notFoundTitle: 'Invoice not found',
     notFoundText: 'This payment link is unknown. Check the link the store gave you.',
     noScript: 'Reload the page to see the status of your payment.',
+    payWith: 'Pay with',
+    onChain: 'Bitcoin (on-chain)',
+    lightning: 'Lightning',
+    lightningLoading: 'Preparing a Lightning invoice…',
+    lightningInvoice: 'Lightning invoice',
+    lightningAmount: 'Amount of the Lightning invoice:',
+    lightningQrLabel: 'QR code of the Lightning invoice',
+    lightningUnavailable: 'Lightning is unavailable right now. Try again in a moment, or pay on-chain.',
+    lightningNotPayable: 'This invoice can no longer be paid by Lightning.',
   },
   fr: {
     title: (store) => `Payer ${store}`,
@@ -85,6 +104,16 @@ export const CHECKOUT_TEXTS: Record<CheckoutLanguage, CheckoutTexts> = {
     notFoundTitle: 'Facture introuvable',
     notFoundText: 'Ce lien de paiement est inconnu. Vérifiez le lien donné par la boutique.',
     noScript: 'Rechargez la page pour voir où en est votre paiement.',
+    payWith: 'Payer avec',
+    onChain: 'Bitcoin (on-chain)',
+    lightning: 'Lightning',
+    lightningLoading: 'Préparation d’une facture Lightning…',
+    lightningInvoice: 'Facture Lightning',
+    lightningAmount: `Montant de la facture Lightning${NBSP}:`,
+    lightningQrLabel: 'QR code de la facture Lightning',
+    lightningUnavailable:
+      'Lightning est indisponible pour le moment. Réessayez dans un instant, ou payez on-chain.',
+    lightningNotPayable: 'Cette facture ne peut plus être payée par Lightning.',
   },
 };
 
