@@ -300,7 +300,17 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     this.loops.push(this.loop(name, definition));
     if (definition.cron) await this.boss.schedule(name, definition.cron, {}, { tz: 'UTC' });
     else await this.boss.unschedule(name);
-    if (definition.startNow && definition.policy === 'waiting-once') await this.boss.send(name, {});
+    if (definition.startNow && definition.policy === 'waiting-once') {
+      // A run now, even when a job of the name already waits for later: one queued by an instance with a
+      // longer interval (a poller whose setting changed, or another process on the same database) is
+      // brought forward, else this instance's first run waited for it (up to that interval).
+      await this.dataSource.query(
+        `UPDATE ${PGBOSS_SCHEMA}.job SET start_after = now()
+          WHERE name = $1 AND state = 'created' AND start_after > now()`,
+        [name],
+      );
+      await this.boss.send(name, {});
+    }
   }
 
   /**

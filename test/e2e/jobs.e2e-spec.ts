@@ -11,6 +11,7 @@ declare module '../../src/jobs/job-queue.js' {
     'test.cron-tick': NoPayload;
     [stop: `test.stop-${number}`]: { round: number; i: number };
     'test.stop-slow': NoPayload;
+    'test.poller': NoPayload;
   }
 }
 
@@ -290,4 +291,52 @@ describe('jobs: graceful stop', () => {
     expect(Date.now() - stopping).toBeLessThan(3500);
     expect(await stateOf()).toBe('retry');
   }, 30_000);
+});
+
+describe('a poller (definePoller)', () => {
+  it('runs at once on start, even when an earlier instance queued its next run far later', async () => {
+    const runs: { instance: string; at: number }[] = [];
+    const withPoller = (instance: string, everySeconds: number) =>
+      createTestApp(
+        {},
+        {
+          beforeInit: (app) =>
+            app.get(JobQueue).definePoller('test.poller', {
+              everySeconds,
+              handle: () => {
+                runs.push({ instance, at: Date.now() });
+                return Promise.resolve();
+              },
+            }),
+        },
+      );
+    // The first instance runs, then queues its next run an hour out, and stops.
+    const first = await withPoller('hourly', 3600);
+    try {
+      for (let i = 0; i < 200 && runs.length === 0; i++) await sleep(50);
+      expect(runs.map((r) => r.instance)).toEqual(['hourly']);
+      let waiting = '0';
+      for (let i = 0; i < 100 && waiting !== '1'; i++) {
+        const [{ count }] = await first.app
+          .get(DataSource)
+          .query<{ count: string }[]>(
+            `SELECT count(*) FROM pgboss.job WHERE name = 'test.poller' AND state = 'created' AND start_after > now() + interval '50 minutes'`,
+          );
+        waiting = count;
+        if (waiting !== '1') await sleep(50);
+      }
+      expect(waiting).toBe('1');
+    } finally {
+      await first.close();
+    }
+    // Another with a 1 s interval (a setting changed) runs now, and every second after, not in an hour.
+    const second = await withPoller('every second', 1);
+    try {
+      for (let i = 0; i < 300 && runs.filter((r) => r.instance === 'every second').length < 2; i++)
+        await sleep(50);
+      expect(runs.filter((r) => r.instance === 'every second').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
 });
