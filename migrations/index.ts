@@ -22,6 +22,7 @@ import { WebhookDeliveriesStatusIndex1795782266245 } from './1795782266245-Webho
 import { PayToUploadInvoices1795783246763 } from './1795783246763-PayToUploadInvoices.js';
 import { PaidForUploads1795787621078 } from './1795787621078-PaidForUploads.js';
 import { LightningPayments1795787733351 } from './1795787733351-LightningPayments.js';
+import { DevInvoiceCancelled1795790159610 } from './1795790159610-DevInvoiceCancelled.js';
 
 export const MIGRATIONS = [
   Initial1795250411770,
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   PayToUploadInvoices1795783246763,
   PaidForUploads1795787621078,
   LightningPayments1795787733351,
+  DevInvoiceCancelled1795790159610,
 ];

@@ -270,6 +270,86 @@ describe('Lightning for every payment request (dev backend, two replicas)', () =
     await a.http().post(`/api/v1/payment-requests/${usd.id}/lightning-invoice`).expect(401);
   });
 
+  const states = async (id: string) =>
+    (
+      await a.http().get(`/api/v1/payment-requests/${id}/lightning-invoices`).set(bearer(org.key)).expect(200)
+    ).body.data.map((p: LightningInvoiceBody) => ({ hash: p.paymentHash, state: p.state, amount: p.amount }));
+  const settleRefused = (hash: string) =>
+    a.http().post(`/api/v1/lightning/dev/invoices/${hash}/settle`).set(bearer(TEST_ADMIN_KEY)).expect(409);
+
+  it('cancels the open invoice when the amount due changes, so that the payer cannot pay twice', async () => {
+    const pr = await newRequest('100.00');
+    const old = (await issue(pr.id).expect(201)).body as LightningInvoiceBody;
+    await a
+      .http()
+      .patch(`/api/v1/payment-requests/${pr.id}`)
+      .set(bearer(org.key))
+      .send({ amount: '10.00' })
+      .expect(200);
+    await until('the old invoice cancelled', async () =>
+      (await states(pr.id)).some((p: { state: string }) => p.state === 'cancelled') ? true : undefined,
+    );
+    expect((await settleRefused(old.paymentHash)).body).toMatchObject({
+      code: 'LIGHTNING_INVOICE_CANCELLED',
+    });
+    const fresh = (await issue(pr.id).expect(201)).body as LightningInvoiceBody;
+    expect(fresh.amount).toBe('10.00');
+    // A partial payment by transfer: the 10.00 invoice goes too, and the next one asks for the rest.
+    await a
+      .http()
+      .post(`/api/v1/invoices/${pr.id}/charges`)
+      .set(bearer(org.key))
+      .send({ amount: '4.00', chargeType: 'transfer' })
+      .expect(201);
+    const rest = (await issue(pr.id).expect(201)).body as LightningInvoiceBody;
+    expect(rest.amount).toBe('6.00');
+    // (Issued within the same second, their order in the list is the ids'.)
+    const listed = await states(pr.id);
+    expect(listed).toHaveLength(3);
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        { hash: rest.paymentHash, state: 'open', amount: '6.00' },
+        { hash: fresh.paymentHash, state: 'cancelled', amount: '10.00' },
+        { hash: old.paymentHash, state: 'cancelled', amount: '100.00' },
+      ]),
+    );
+    await settleRefused(fresh.paymentHash);
+    await settle(rest.paymentHash);
+    const paid = await until('paid', async () => {
+      const view = await request(pr.id);
+      return view.status === 'paid' ? view : undefined;
+    });
+    expect(paid).toMatchObject({ amountPaid: '10.00', amountDue: '0.00' });
+  });
+
+  it('cancels the open invoice of a cancelled request', async () => {
+    const pr = await newRequest('20.00');
+    const invoice = (await issue(pr.id).expect(201)).body as LightningInvoiceBody;
+    await a.http().post(`/api/v1/payment-requests/${pr.id}/cancel`).set(bearer(org.key)).expect(200);
+    await until('cancelled', async () => ((await states(pr.id))[0].state === 'cancelled' ? true : undefined));
+    await settleRefused(invoice.paymentHash);
+    expect((await request(pr.id)).charges).toEqual([]);
+  });
+
+  it('counts an invoice paid just before the amount due changed, rather than cancel it', async () => {
+    const pr = await newRequest('50.00');
+    const invoice = (await issue(pr.id).expect(201)).body as LightningInvoiceBody;
+    // Paid at the node, then at once (before the watcher's next look) a transfer comes in.
+    await settle(invoice.paymentHash);
+    await a
+      .http()
+      .post(`/api/v1/invoices/${pr.id}/charges`)
+      .set(bearer(org.key))
+      .send({ amount: '5.00', chargeType: 'transfer' })
+      .expect(201);
+    const over = await until('both counted', async () => {
+      const view = await request(pr.id);
+      return view.charges.length === 2 && view.status === 'overpaid' ? view : undefined;
+    });
+    expect(over).toMatchObject({ amountPaid: '55.00', amountDue: '-5.00' });
+    expect((await states(pr.id))[0]).toMatchObject({ state: 'settled' });
+  });
+
   it('keeps a request for which an invoice was issued: deleting it is refused (409)', async () => {
     const pr = await newRequest('10.00');
     await issue(pr.id).expect(201);
@@ -350,6 +430,20 @@ describe('Lightning for every payment request (lnd backend, a fake LND)', () => 
     expect((await view(pr.id)).charges).toEqual([]);
     // A new one can be asked for.
     await issue(pr.id).expect(201);
+  });
+
+  it('cancels at LND the invoice its request no longer asks for', async () => {
+    const pr = await newRequest('30.00');
+    const invoice = (await issue(pr.id).expect(201)).body as LightningInvoiceBody;
+    await t.http().post(`/api/v1/payment-requests/${pr.id}/cancel`).set(bearer(org.key)).expect(200);
+    await until('cancelled', async () =>
+      (await invoices(pr.id))[0].state === 'cancelled' ? true : undefined,
+    );
+    expect(lnd.requests).toContainEqual({
+      method: 'POST',
+      path: '/v2/invoices/cancel',
+      body: { payment_hash: Buffer.from(invoice.paymentHash, 'hex').toString('base64') },
+    });
   });
 
   it('answers 503 LIGHTNING_UNAVAILABLE when LND hangs, and the watcher picks up once it answers', async () => {

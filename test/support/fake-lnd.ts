@@ -227,6 +227,19 @@ export async function startFakeLnd(
     });
   };
 
+  // invoicesrpc CancelInvoice: refused for a settled invoice, as LND does.
+  const cancelInvoice = (res: ServerResponse, body: Record<string, unknown>) => {
+    const hex = Buffer.from(
+      typeof body.payment_hash === 'string' ? body.payment_hash : '',
+      'base64',
+    ).toString('hex');
+    const found = invoices.get(hex);
+    if (!found) return grpcError(res, 404, 5, 'unable to locate invoice');
+    if (found.state === 'SETTLED') return grpcError(res, 500, 2, 'invoice already settled');
+    found.state = 'CANCELED';
+    json(res, 200, {});
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const path = new URL(req.url ?? '/', 'https://lnd.test').pathname;
     let body: Record<string, unknown>;
@@ -245,6 +258,7 @@ export async function startFakeLnd(
     const lookup = /^\/v1\/invoice\/([0-9a-fA-F]+)$/.exec(path);
     if (req.method === 'POST' && path === '/v1/invoices') return addInvoice(res, body);
     if (req.method === 'GET' && lookup) return lookupInvoice(res, lookup[1]);
+    if (req.method === 'POST' && path === '/v2/invoices/cancel') return cancelInvoice(res, body);
     grpcError(res, 404, 5, 'Not Found');
   };
 

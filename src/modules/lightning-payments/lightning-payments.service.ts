@@ -1,17 +1,20 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BTC } from '../../common/money/currency.js';
-import { isPositive, msatToBtc, subtractMoney } from '../../common/money/money.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { compareAmounts, isPositive, msatToBtc, subtractMoney } from '../../common/money/money.js';
 import type { CursorPosition } from '../../common/pagination/cursor.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
+import { DomainEvents } from '../../events/domain-events.js';
 import {
   LightningBackend,
   MAX_DESCRIPTION_BYTES,
   type LightningInvoiceStatus,
 } from '../lightning/lightning-backend.js';
 import { presentPaymentRequest } from '../payment-requests/payment-request.presenter.js';
+import { PAYMENT_REQUEST_EVENTS as EVENTS } from '../payment-requests/payment-requests.events.js';
 import { PaymentRequestsService } from '../payment-requests/payment-requests.service.js';
 import { RatesService } from '../rates/rates.service.js';
 import { creditedAmount, invoiceMsat, truncateUtf8 } from './lightning-amounts.js';
@@ -37,14 +40,37 @@ export interface Issued {
  * and the webhooks follow as for any charge.
  */
 @Injectable()
-export class LightningPaymentsService {
+export class LightningPaymentsService implements OnModuleInit {
   constructor(
     private readonly requests: PaymentRequestsService,
     private readonly rates: RatesService,
     private readonly backend: LightningBackend,
+    private readonly events: DomainEvents,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    if (this.backend.name === 'none') return; // no invoice can have been issued
+    // Whatever changes what a request is due: its open invoices for another amount are cancelled.
+    this.events.subscribe({
+      name: 'lightning-payments.reconcile',
+      types: [
+        EVENTS.updated,
+        EVENTS.paid,
+        EVENTS.cancelled,
+        EVENTS.chargeCreated,
+        EVENTS.chargeSettled,
+        EVENTS.chargeDeleted,
+        EVENTS.chargeVoided,
+      ],
+      handle: (event) =>
+        this.reconcile(
+          event.organizationId,
+          'paymentRequestId' in event.payload ? event.payload.paymentRequestId : event.payload.id,
+        ),
+    });
+  }
 
   /**
    * An invoice for what is due now: the amount due less what is pending (already on its way). An open
@@ -57,9 +83,15 @@ export class LightningPaymentsService {
    * anyone, expires unpaid.
    */
   async issue(organizationId: string, paymentRequestId: string, now = new Date()): Promise<Issued> {
-    const { due, currency, description } = await this.amountDue(organizationId, paymentRequestId);
-    const found = await this.reusable(this.dataSource.manager, organizationId, paymentRequestId, due, now);
+    const asked = await this.amountDue(organizationId, paymentRequestId);
+    const found = await this.reusable(this.dataSource.manager, organizationId, paymentRequestId, asked.due, now);
     if (found) return { payment: found, created: false };
+    // The open invoices for another amount can no longer be paid once this one is out (the payer would
+    // pay twice); one paid meanwhile is counted, and what is due read again.
+    if (await this.supersede(organizationId, paymentRequestId, asked.due)) {
+      return this.issue(organizationId, paymentRequestId, now);
+    }
+    const { due, currency, description } = asked;
 
     const quote = await this.rates.quote(currency, BTC);
     const amountMsat = invoiceMsat(due, quote.rate);
@@ -135,6 +167,52 @@ export class LightningPaymentsService {
       })
       .orderBy('p.expires_at', 'DESC')
       .getOne();
+  }
+
+  /**
+   * Cancels the request's open invoices that no longer match what is due: all of them once it is
+   * cancelled or nothing is due, else those for another amount. Run after each change of the request
+   * (LightningPaymentsModule subscribes it to the request's events): a payer can never pay an invoice
+   * for what is no longer owed. Costs one indexed query for a request without open invoices.
+   */
+  async reconcile(organizationId: string, paymentRequestId: string): Promise<void> {
+    const open = await this.openOf(organizationId, paymentRequestId);
+    if (open.length === 0) return;
+    let due: string | null;
+    try {
+      due = (await this.amountDue(organizationId, paymentRequestId)).due;
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.kind === 'unavailable') throw e;
+      due = null; // cancelled, nothing due, or gone
+    }
+    await this.cancelAll(open.filter((p) => due === null || compareAmounts(p.amount, due) !== 0));
+  }
+
+  /** Cancels the open invoices for another amount than `due`; true when one turned out paid. */
+  private async supersede(organizationId: string, paymentRequestId: string, due: string): Promise<boolean> {
+    const open = await this.openOf(organizationId, paymentRequestId);
+    return this.cancelAll(open.filter((p) => compareAmounts(p.amount, due) !== 0));
+  }
+
+  /** Cancels each at the backend, then closes it; one the backend says was paid is settled instead. */
+  private async cancelAll(payments: LightningPayment[]): Promise<boolean> {
+    let paid = false;
+    for (const payment of payments) {
+      const status = await this.backend.cancelInvoice(payment.paymentHash);
+      if (status?.state === 'settled') {
+        await this.settle(payment, status);
+        paid = true;
+      } else {
+        await this.expire(payment, status?.state === 'expired' ? 'expired' : 'cancelled');
+      }
+    }
+    return paid;
+  }
+
+  private openOf(organizationId: string, paymentRequestId: string): Promise<LightningPayment[]> {
+    return this.dataSource
+      .getRepository(LightningPayment)
+      .find({ where: { organizationId, paymentRequestId, state: 'open' } });
   }
 
   /** A request's invoices, newest first (IDX_lightning_payments_request_created). 404 unknown request. */

@@ -39,6 +39,12 @@ export abstract class LightningBackend {
   abstract createInvoice(request: CreateLightningInvoice): Promise<LightningInvoice>;
   /** undefined: the backend knows no invoice with this payment hash. */
   abstract lookupInvoice(paymentHash: string): Promise<LightningInvoiceStatus | undefined>;
+  /**
+   * Makes an open invoice unpayable (one superseded by another amount, or whose request was cancelled),
+   * and answers its state then: `cancelled`, or `settled` when a payment got there first (it must be
+   * counted), or undefined when the backend knows no such invoice.
+   */
+  abstract cancelInvoice(paymentHash: string): Promise<LightningInvoiceStatus | undefined>;
 }
 
 /** The backend is down, unreachable, refuses our credentials, or answers nonsense. */
@@ -90,5 +96,9 @@ export class NoLightningBackend extends LightningBackend {
     return Promise.reject(
       new LightningUnavailableError('no Lightning backend is configured (LIGHTNING_BACKEND=none)'),
     );
+  }
+
+  cancelInvoice(): Promise<LightningInvoiceStatus | undefined> {
+    return this.lookupInvoice();
   }
 }

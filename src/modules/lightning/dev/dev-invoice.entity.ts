@@ -38,4 +38,8 @@ export class LightningDevInvoice {
 
   @Column({ name: 'amount_paid_msat', type: 'bigint', nullable: true })
   amountPaidMsat: string | null;
+
+  /** Cancelled unpaid (LightningBackend.cancelInvoice): it can no longer be settled. */
+  @Column({ name: 'cancelled_at', type: 'timestamptz', precision: 3, nullable: true })
+  cancelledAt: Date | null;
 }

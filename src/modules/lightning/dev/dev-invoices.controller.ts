@@ -65,7 +65,10 @@ export class DevInvoicesController {
     type: ErrorBodyDto,
     description: 'LIGHTNING_INVOICE_NOT_FOUND: no dev invoice has this payment hash',
   })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'LIGHTNING_INVOICE_EXPIRED: it expired unpaid' })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'LIGHTNING_INVOICE_EXPIRED or LIGHTNING_INVOICE_CANCELLED: it can no longer be paid',
+  })
   @ApiUnprocessableEntityResponse({
     type: ErrorBodyDto,
     description: 'VALIDATION_FAILED: not 64 hexadecimal digits',

@@ -55,6 +55,13 @@ export const devInvoiceExpired = (paymentHash: string, expiresAt: Date) =>
     `The invoice ${paymentHash} expired at ${expiresAt.toISOString()} unpaid: it can no longer be settled`,
   );
 
+export const devInvoiceCancelled = (paymentHash: string, cancelledAt: Date) =>
+  new DomainError(
+    'conflict',
+    'LIGHTNING_INVOICE_CANCELLED',
+    `The invoice ${paymentHash} was cancelled at ${cancelledAt.toISOString()} unpaid: it can no longer be settled`,
+  );
+
 /**
  * LNbits' FakeWallet, with its state in PostgreSQL: real BOLT #11 invoices on regtest (`lnbcrt`, so no
  * wallet takes them for money) signed with the dev node key, settled by a developer through the dev
@@ -106,6 +113,7 @@ export class DevLightningBackend extends LightningBackend {
         description: request.description,
         settledAt: null,
         amountPaidMsat: null,
+        cancelledAt: null,
       }),
     );
     return invoice;
@@ -121,23 +129,38 @@ export class DevLightningBackend extends LightningBackend {
     if (row.settledAt) {
       return { state: 'settled', amountPaidMsat: BigInt(row.amountPaidMsat!), settledAt: row.settledAt };
     }
+    if (row.cancelledAt) return { state: 'cancelled' };
     return { state: row.expiresAt.getTime() <= Date.now() ? 'expired' : 'open' };
+  }
+
+  async cancelInvoice(paymentHash: string): Promise<LightningInvoiceStatus | undefined> {
+    // One statement: a settlement racing it either comes first (then this changes nothing) or finds it
+    // cancelled.
+    await this.guard(() =>
+      this.dataSource.query(
+        `UPDATE lightning_dev_invoices SET cancelled_at = now()
+          WHERE payment_hash = $1 AND settled_at IS NULL AND cancelled_at IS NULL`,
+        [paymentHash.toLowerCase()],
+      ),
+    );
+    return this.lookupInvoice(paymentHash);
   }
 
   /**
    * What a payment would do: the invoice is paid in full, now. Settling a settled invoice changes
-   * nothing and answers the same; an expired or unknown one is refused.
+   * nothing and answers the same; an expired, cancelled or unknown one is refused.
    */
   async settle(paymentHash: string): Promise<SettledDevInvoice> {
     const hash = paymentHash.toLowerCase();
     // One statement: two settlements racing both find the row settled, once.
     await this.dataSource.query(
       `UPDATE lightning_dev_invoices SET settled_at = now(), amount_paid_msat = amount_msat
-        WHERE payment_hash = $1 AND settled_at IS NULL AND expires_at > now()`,
+        WHERE payment_hash = $1 AND settled_at IS NULL AND cancelled_at IS NULL AND expires_at > now()`,
       [hash],
     );
     const row = await this.dataSource.getRepository(LightningDevInvoice).findOneBy({ paymentHash: hash });
     if (!row) throw devInvoiceNotFound(hash);
+    if (!row.settledAt && row.cancelledAt) throw devInvoiceCancelled(hash, row.cancelledAt);
     if (!row.settledAt) throw devInvoiceExpired(hash, row.expiresAt);
     return {
       paymentHash: row.paymentHash,

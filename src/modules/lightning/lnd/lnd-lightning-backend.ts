@@ -40,8 +40,8 @@ interface LndAnswer {
 }
 
 /**
- * LND's REST API (lnrpc/lightning.swagger.json): `POST /v1/invoices`, `GET /v1/invoice/{r_hash hex}`, the
- * macaroon in `Grpc-Metadata-macaroon`. TLS is pinned to LND's own certificate when LND_TLS_CERT_PATH is
+ * LND's REST API (lnrpc/lightning.swagger.json): `POST /v1/invoices`, `GET /v1/invoice/{r_hash hex}`,
+ * `POST /v2/invoices/cancel` (invoicesrpc), the macaroon in `Grpc-Metadata-macaroon`. TLS is pinned to LND's own certificate when LND_TLS_CERT_PATH is
  * set: that certificate is then the only authority trusted, so no other certificate, even one a public CA
  * signed, is accepted for the node.
  */
@@ -86,6 +86,21 @@ export class LndLightningBackend extends LightningBackend {
     if (answer.status === 404 || lndMessage(answer).includes('unable to locate invoice')) return undefined;
     if (answer.status !== 200) throw this.refused('GET /v1/invoice', answer);
     return statusOf(answer.body as LndInvoice);
+  }
+
+  /**
+   * invoicesrpc's CancelInvoice, `POST /v2/invoices/cancel {payment_hash: base64}` (needs
+   * invoices:write), then a lookup for what the invoice became: LND refuses to cancel a settled one,
+   * which the lookup then says.
+   */
+  async cancelInvoice(paymentHash: string): Promise<LightningInvoiceStatus | undefined> {
+    if (!/^[0-9a-fA-F]{64}$/.test(paymentHash)) return undefined;
+    const answer = await this.call('POST', '/v2/invoices/cancel', {
+      payment_hash: Buffer.from(paymentHash, 'hex').toString('base64'),
+    });
+    const status = await this.lookupInvoice(paymentHash);
+    if (status?.state === 'open') throw this.refused('POST /v2/invoices/cancel', answer);
+    return status;
   }
 
   /** Closes the kept-alive connections (at shutdown). */
