@@ -84,7 +84,13 @@ export class LightningPaymentsService implements OnModuleInit {
    */
   async issue(organizationId: string, paymentRequestId: string, now = new Date()): Promise<Issued> {
     const asked = await this.amountDue(organizationId, paymentRequestId);
-    const found = await this.reusable(this.dataSource.manager, organizationId, paymentRequestId, asked.due, now);
+    const found = await this.reusable(
+      this.dataSource.manager,
+      organizationId,
+      paymentRequestId,
+      asked.due,
+      now,
+    );
     if (found) return { payment: found, created: false };
     // The open invoices for another amount can no longer be paid once this one is out (the payer would
     // pay twice); one paid meanwhile is counted, and what is due read again.
