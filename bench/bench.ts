@@ -17,6 +17,8 @@
  *      WEBHOOK_ALLOWED_CIDRS=127.0.0.0/8).
  *   6. times chain-watcher cycles over 10,000 open invoices against a fake Esplora (watcher-bench.ts;
  *      BENCH_WATCHER=0 skips it).
+ *   7. times Lightning-watcher runs over a batch of open invoices of payment requests, 100,000 settled
+ *      ones beside (lightning-watcher-bench.ts; BENCH_LIGHTNING=0 skips it).
  * Each phase is preceded by BENCH_WARMUP s (default 2) of unreported load, so that a cold JIT and cold
  * caches do not count. The app's RSS is sampled every 100 ms throughout, and each phase reports where the
  * host's CPU went (app, PostgreSQL, autocannon in this process, anything else): on a small machine the
@@ -43,6 +45,7 @@ import { formatRss, formatTable, latencyTarget, throughputTarget, type ReportRow
 import { SEARCH_WORD, seedReceipts } from './seed.js';
 import { runPaymentsBench } from './payments-bench.js';
 import { runSuggestionsBench } from './suggestions-bench.js';
+import { runLightningWatcherBench, type LightningWatcherBenchResult } from './lightning-watcher-bench.js';
 import { runWatcherBench, type WatcherBenchResult } from './watcher-bench.js';
 
 const SEED_TOTAL = 100_000;
@@ -227,8 +230,36 @@ async function main(): Promise<number> {
     }
   }
 
+  // Phase 7: one Lightning-watcher run over a batch of open invoices (its own app and scratch database).
+  let lightning: LightningWatcherBenchResult | undefined;
+  if (process.env.BENCH_LIGHTNING !== '0') {
+    const db = await scratchDatabase('pieces_ln_bench');
+    try {
+      lightning = await runLightningWatcherBench({
+        databaseUrl: db.url,
+        log: (line) => log(`lightning: ${line}`),
+      });
+    } finally {
+      await db.dispose();
+    }
+  }
+
   rss?.stop();
   report(rows, rss?.peakMb() ?? null, background);
+  if (lightning) {
+    process.stdout.write(
+      [
+        `lightning watcher — one run over ${lightning.open.toLocaleString('en')} open invoices ` +
+          '(and 100,000 settled ones), dev backend:',
+        ...lightning.runs.map(
+          (r) =>
+            `  ${r.name}: ${(r.ms / 1000).toFixed(2)} s, ${Math.round((r.looked / r.ms) * 1000)} lookups/s, ` +
+            `${r.settled} settled`,
+        ),
+        '',
+      ].join('\n'),
+    );
+  }
   if (watcher) {
     process.stdout.write(
       [
