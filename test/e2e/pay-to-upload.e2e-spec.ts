@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { jest } from '@jest/globals';
 import type { Config } from '@jest/types';
 import bolt11 from 'bolt11';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { LOGGER } from '../../src/common/logging/logger.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { OrphanCollector } from '../../src/storage/orphan-collector.js';
 import { UploadExpiryService } from '../../src/modules/uploads/upload-expiry.service.js';
@@ -614,5 +617,58 @@ describe('Pay-to-upload (seed 000)', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  /** The messages the app logs (its own pino logger) by level, as they come, until `restore`. */
+  const captureLogs = () => {
+    const logger = t.app.get<Logger>(LOGGER);
+    const spies = (['error', 'warn', 'info'] as const).map(
+      (level) => [level, jest.spyOn(logger, level)] as const,
+    );
+    const messages = (level: 'error' | 'warn' | 'info') =>
+      spies
+        .find(([l]) => l === level)![1]
+        .mock.calls.map((args) => String((args as unknown[]).find((a) => typeof a === 'string')));
+    return { messages, restore: () => spies.forEach(([, spy]) => spy.mockRestore()) };
+  };
+  const uploadRows = async () =>
+    (
+      await db().query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM invoice_uploads WHERE organization_id = $1',
+        [org.id],
+      )
+    )[0].n;
+
+  it('refuses two files with "Send one file per invoice.", deleting only stored files and logging no error', async () => {
+    const invoice = await paidInvoice();
+    const pair = { payment_hash: invoice.payment_hash, date: invoice.date };
+    const rowsBefore = await uploadRows();
+    const storage = t.app.get(FileStorage);
+    const deleted = jest.spyOn(storage, 'delete');
+    const logs = captureLogs();
+    try {
+      for (const fieldsFirst of [true, false]) {
+        let req = t.http().post('/checkUploadedFile');
+        if (fieldsFirst) req = req.field('payment_hash', pair.payment_hash).field('date', pair.date);
+        req = req.attach('file', PDF, 'a.pdf').attach('other', PNG, 'b.png');
+        if (!fieldsFirst) req = req.field('payment_hash', pair.payment_hash).field('date', pair.date);
+        const res = await req.expect(200);
+        expect({ fieldsFirst, body: res.body }).toEqual({
+          fieldsFirst,
+          body: { success: false, message: 'Send one file per invoice.' },
+        });
+      }
+      // Removals of what was stored finish after the answer.
+      await sleep(200);
+      expect(logs.messages('error')).toEqual([]);
+      for (const [key] of deleted.mock.calls) expect(key).toMatch(new RegExp(`^uploads/${org.id}/`));
+    } finally {
+      deleted.mockRestore();
+      logs.restore();
+    }
+    await expectNoStrayFiles();
+    expect(await uploadRows()).toBe(rowsBefore);
+    // The invoice was not used.
+    expect((await upload(pair)).body).toEqual(expect.objectContaining({ success: true }));
   });
 });

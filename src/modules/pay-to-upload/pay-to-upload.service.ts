@@ -150,7 +150,9 @@ export class PayToUploadService {
       },
       limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12 },
     }).any();
-    const files = () => (req.files ?? []) as (Express.Multer.File & StoredPaidFile)[];
+    // Multer lists a file as soon as its part begins: one still being stored (or refused) has no key yet.
+    const files = () =>
+      ((req.files ?? []) as (Express.Multer.File & Partial<StoredPaidFile>)[]).filter(isStored);
     try {
       await runMulter(middleware, req, res, (err) => toRefusal(err, maxBytes));
     } catch (e) {
@@ -235,6 +237,12 @@ export class PayToUploadService {
       }
     }
   }
+}
+
+function isStored(
+  file: Express.Multer.File & Partial<StoredPaidFile>,
+): file is Express.Multer.File & StoredPaidFile {
+  return typeof file.key === 'string';
 }
 
 function invoiceFields(body: unknown): { paymentHash: string; date: string } {
