@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jest } from '@jest/globals';
 import type { Config } from '@jest/types';
@@ -631,6 +632,19 @@ describe('Pay-to-upload (seed 000)', () => {
         .mock.calls.map((args) => String((args as unknown[]).find((a) => typeof a === 'string')));
     return { messages, restore: () => spies.forEach(([, spy]) => spy.mockRestore()) };
   };
+  /** Polls `check` until it passes (the server finishes after the client has gone). */
+  const eventually = async (check: () => Promise<void>, timeoutMs = 5000) => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await check();
+        return;
+      } catch (e) {
+        if (Date.now() > until) throw e;
+        await sleep(50);
+      }
+    }
+  };
   const uploadRows = async () =>
     (
       await db().query<{ n: number }[]>(
@@ -670,5 +684,72 @@ describe('Pay-to-upload (seed 000)', () => {
     expect(await uploadRows()).toBe(rowsBefore);
     // The invoice was not used.
     expect((await upload(pair)).body).toEqual(expect.objectContaining({ success: true }));
+  });
+
+  it('takes a client that goes away mid-upload as no server error, and keeps nothing of its file', async () => {
+    const invoice = await paidInvoice();
+    const rowsBefore = await uploadRows();
+    const boundary = 'ClientGoesAway';
+    const head = Buffer.from(
+      [
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="payment_hash"',
+        '',
+        invoice.payment_hash,
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="date"',
+        '',
+        invoice.date,
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="file"; filename="half.pdf"',
+        'Content-Type: application/pdf',
+        '',
+        '%PDF-1.4\n',
+      ].join('\r\n'),
+    );
+    const storage = t.app.get(FileStorage);
+    const put = jest.spyOn(storage, 'put');
+    const logs = captureLogs();
+    let logged: Record<'error' | 'warn' | 'info', string[]>;
+    try {
+      const req = httpRequest(`${base()}/checkUploadedFile`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          // Announces 4 MiB of file; half of it is sent.
+          'Content-Length': String(head.length + 4 * 1024 * 1024),
+        },
+      });
+      req.on('error', () => undefined);
+      req.write(head);
+      req.write(Buffer.alloc(2 * 1024 * 1024, 0x20));
+      // The file is being written to storage when the client goes.
+      await eventually(() => Promise.resolve(expect(put).toHaveBeenCalled()));
+      await sleep(100);
+      req.destroy();
+      await eventually(async () => {
+        expect([
+          ...logs.messages('info'),
+          ...logs.messages('warn'),
+          ...logs.messages('error'),
+        ]).toContainEqual(expect.stringMatching(/pay-to-upload/));
+        await expectNoStrayFiles();
+      });
+      // The write was cut short by the client: the storage's put failed (and removed its partial file).
+      await expect(put.mock.results[0].value).rejects.toThrow();
+      await sleep(200);
+      logged = { error: logs.messages('error'), warn: logs.messages('warn'), info: logs.messages('info') };
+    } finally {
+      put.mockRestore();
+      logs.restore();
+    }
+    expect(logged.error).toEqual([]);
+    expect(logged.info.concat(logged.warn)).toContainEqual(expect.stringMatching(/went away/));
+    await expectNoStrayFiles();
+    expect(await uploadRows()).toBe(rowsBefore);
+    // The invoice was not used.
+    expect((await getSignedUrl({ payment_hash: invoice.payment_hash, date: invoice.date })).body).toEqual({
+      success: true,
+    });
   });
 });

@@ -38,6 +38,7 @@ export const tooManyFiles = () => refuse('Send one file per invoice.');
 export const fileTooLarge = (maxBytes: number) => refuse(`The file is larger than ${formatBytes(maxBytes)}.`);
 export const fileTypeRefused = () => refuse('Only PDF, JPEG and PNG files are accepted.');
 export const malformedForm = () => refuse('The upload form is malformed; please send it again.');
+export const uploadInterrupted = () => refuse('The upload was interrupted; please send it again.');
 export const malformedJson = () => refuse('The request body is not valid JSON.');
 export const unexpectedFailure = () => refuse('Something went wrong on our side; please try again.');
 

@@ -31,6 +31,7 @@ import {
   tooManyFiles,
   tooManyInvoices,
   unknownInvoice,
+  uploadInterrupted,
 } from './pay-to-upload.errors.js';
 
 export interface IssuedInvoice {
@@ -156,8 +157,14 @@ export class PayToUploadService {
     try {
       await runMulter(middleware, req, res, (err) => toRefusal(err, maxBytes));
     } catch (e) {
-      // Multer removes what it stored when it fails; a field refused after the parse leaves files behind.
+      // Multer removes what it stored when it fails (a file still being stored when the client goes, once
+      // stored); a field refused after the parse leaves files behind.
       await this.removeFiles(files());
+      if (!(e instanceof PayToUploadRefusal) && req.readableAborted) {
+        // A client going away is not the server's fault; whatever is answered, nobody reads it.
+        this.logger.info({ err: e }, 'pay-to-upload: the client went away during its upload');
+        throw uploadInterrupted();
+      }
       throw e;
     }
     const file = files()[0];
