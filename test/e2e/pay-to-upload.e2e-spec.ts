@@ -752,4 +752,27 @@ describe('Pay-to-upload (seed 000)', () => {
       success: true,
     });
   });
+
+  it('answers a JSON body nested too deep with a sentence for a person', async () => {
+    const deep = `{"payment_hash": ${'['.repeat(40)}${']'.repeat(40)}, "date": "x"}`;
+    for (const path of ['/getSignedUrl', '/checkUploadedFile']) {
+      const res = await t.http().post(path).set('Content-Type', 'application/json').send(deep).expect(200);
+      expect({ path, body: res.body }).toEqual({
+        path,
+        body: { success: false, message: 'The request body is nested too deeply.' },
+      });
+    }
+    // The rest of the API keeps its error shape.
+    const api = await t
+      .http()
+      .post('/api/v1/payment-requests')
+      .set('Authorization', `Bearer ${org.key}`)
+      .set('Content-Type', 'application/json')
+      .send(`{"amount": "10", "currency": "EUR", "description": ${'['.repeat(40)}${']'.repeat(40)}}`)
+      .expect(422);
+    expect(api.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'description is nested deeper than 32 levels',
+    });
+  });
 });

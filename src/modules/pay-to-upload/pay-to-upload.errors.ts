@@ -39,6 +39,7 @@ export const fileTooLarge = (maxBytes: number) => refuse(`The file is larger tha
 export const fileTypeRefused = () => refuse('Only PDF, JPEG and PNG files are accepted.');
 export const malformedForm = () => refuse('The upload form is malformed; please send it again.');
 export const uploadInterrupted = () => refuse('The upload was interrupted; please send it again.');
+export const nestedTooDeep = () => refuse('The request body is nested too deeply.');
 export const malformedJson = () => refuse('The request body is not valid JSON.');
 export const unexpectedFailure = () => refuse('Something went wrong on our side; please try again.');
 
