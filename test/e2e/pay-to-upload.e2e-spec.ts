@@ -775,4 +775,38 @@ describe('Pay-to-upload (seed 000)', () => {
       message: 'description is nested deeper than 32 levels',
     });
   });
+
+  it('asks for payment_hash or date once when the form sends it twice', async () => {
+    const invoice = await paidInvoice();
+    const pair = { payment_hash: invoice.payment_hash, date: invoice.date };
+    for (const fieldsFirst of [true, false]) {
+      for (const twice of ['payment_hash', 'date'] as const) {
+        let req = t.http().post('/checkUploadedFile');
+        const addFields = () => {
+          req = req
+            .field('payment_hash', pair.payment_hash)
+            .field('date', pair.date)
+            .field(twice, pair[twice]);
+        };
+        if (fieldsFirst) addFields();
+        req = req.attach('file', PDF, 'twice.pdf');
+        if (!fieldsFirst) addFields();
+        const put = jest.spyOn(t.app.get(FileStorage), 'put');
+        try {
+          const res = await req.expect(200);
+          expect({ fieldsFirst, twice, body: res.body }).toEqual({
+            fieldsFirst,
+            twice,
+            body: { success: false, message: `Send ${twice} once.` },
+          });
+          // Sent before the file, the repeated field is refused before a byte of it is stored.
+          if (fieldsFirst) expect(put).not.toHaveBeenCalled();
+        } finally {
+          put.mockRestore();
+        }
+      }
+    }
+    await expectNoStrayFiles();
+    expect((await upload(pair)).body).toEqual(expect.objectContaining({ success: true }));
+  });
 });

@@ -25,6 +25,7 @@ export const lightningUnavailable = () =>
   refuse('Lightning payments are unavailable right now; please try again in a few minutes.');
 export const missingField = (field: string) => refuse(`The field ${field} is missing.`);
 export const notText = (field: string) => refuse(`The field ${field} must be a string.`);
+export const sentTwice = (field: string) => refuse(`Send ${field} once.`);
 export const unknownInvoice = () => refuse('No invoice has this payment_hash; ask for a new invoice.');
 export const dateMismatch = () =>
   refuse('This date does not belong to this invoice; send the one received with it.');

@@ -28,6 +28,7 @@ import {
   notPaidYet,
   notText,
   PayToUploadRefusal,
+  sentTwice,
   tooManyFiles,
   tooManyInvoices,
   unknownInvoice,
@@ -139,6 +140,8 @@ export class PayToUploadService {
         newKey: (fileName, type) => this.uploads.newUploadKey(organizationId, fileName, type),
       }),
       fileFilter: (request: Request, _file, accept) => {
+        const twice = fieldSentTwice(request.body);
+        if (twice) return accept(sentTwice(twice));
         const fields = sentFields(request.body);
         if (!fields) return accept(null, true);
         this.paidInvoice(fields.paymentHash, fields.date).then(
@@ -170,6 +173,8 @@ export class PayToUploadService {
     const file = files()[0];
     try {
       if (!file) throw noFile();
+      const twice = fieldSentTwice(req.body);
+      if (twice) throw sentTwice(twice);
       const { paymentHash, date } = invoiceFields(req.body);
       // A settled invoice stays settled: checked before the file, it needs no second lookup (its single
       // use is the conditional UPDATE below).
@@ -263,6 +268,12 @@ function invoiceFields(body: unknown): { paymentHash: string; date: string } {
   const paymentHash = read('payment_hash').toLowerCase();
   const date = read('date');
   return { paymentHash, date };
+}
+
+/** An invoice field the form sent twice (multer reads a repeated field as the array of its values). */
+function fieldSentTwice(body: unknown): string | undefined {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  return ['payment_hash', 'date'].find((name) => Array.isArray(fields[name]));
 }
 
 /** Both invoice fields, when the form sent them (as text) before the file; else undefined. */
