@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { jest } from '@jest/globals';
 import type { Config } from '@jest/types';
 import bolt11 from 'bolt11';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { LOGGER } from '../../src/common/logging/logger.js';
 import { FileStorage } from '../../src/storage/file-storage.js';
 import { OrphanCollector } from '../../src/storage/orphan-collector.js';
 import { UploadExpiryService } from '../../src/modules/uploads/upload-expiry.service.js';
@@ -614,5 +618,195 @@ describe('Pay-to-upload (seed 000)', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  /** The messages the app logs (its own pino logger) by level, as they come, until `restore`. */
+  const captureLogs = () => {
+    const logger = t.app.get<Logger>(LOGGER);
+    const spies = (['error', 'warn', 'info'] as const).map(
+      (level) => [level, jest.spyOn(logger, level)] as const,
+    );
+    const messages = (level: 'error' | 'warn' | 'info') =>
+      spies
+        .find(([l]) => l === level)![1]
+        .mock.calls.map((args) => String((args as unknown[]).find((a) => typeof a === 'string')));
+    return { messages, restore: () => spies.forEach(([, spy]) => spy.mockRestore()) };
+  };
+  /** Polls `check` until it passes (the server finishes after the client has gone). */
+  const eventually = async (check: () => Promise<void>, timeoutMs = 5000) => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await check();
+        return;
+      } catch (e) {
+        if (Date.now() > until) throw e;
+        await sleep(50);
+      }
+    }
+  };
+  const uploadRows = async () =>
+    (
+      await db().query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM invoice_uploads WHERE organization_id = $1',
+        [org.id],
+      )
+    )[0].n;
+
+  it('refuses two files with "Send one file per invoice.", deleting only stored files and logging no error', async () => {
+    const invoice = await paidInvoice();
+    const pair = { payment_hash: invoice.payment_hash, date: invoice.date };
+    const rowsBefore = await uploadRows();
+    const storage = t.app.get(FileStorage);
+    const deleted = jest.spyOn(storage, 'delete');
+    const logs = captureLogs();
+    try {
+      for (const fieldsFirst of [true, false]) {
+        let req = t.http().post('/checkUploadedFile');
+        if (fieldsFirst) req = req.field('payment_hash', pair.payment_hash).field('date', pair.date);
+        req = req.attach('file', PDF, 'a.pdf').attach('other', PNG, 'b.png');
+        if (!fieldsFirst) req = req.field('payment_hash', pair.payment_hash).field('date', pair.date);
+        const res = await req.expect(200);
+        expect({ fieldsFirst, body: res.body }).toEqual({
+          fieldsFirst,
+          body: { success: false, message: 'Send one file per invoice.' },
+        });
+      }
+      // Removals of what was stored finish after the answer.
+      await sleep(200);
+      expect(logs.messages('error')).toEqual([]);
+      for (const [key] of deleted.mock.calls) expect(key).toMatch(new RegExp(`^uploads/${org.id}/`));
+    } finally {
+      deleted.mockRestore();
+      logs.restore();
+    }
+    await expectNoStrayFiles();
+    expect(await uploadRows()).toBe(rowsBefore);
+    // The invoice was not used.
+    expect((await upload(pair)).body).toEqual(expect.objectContaining({ success: true }));
+  });
+
+  it('takes a client that goes away mid-upload as no server error, and keeps nothing of its file', async () => {
+    const invoice = await paidInvoice();
+    const rowsBefore = await uploadRows();
+    const boundary = 'ClientGoesAway';
+    const head = Buffer.from(
+      [
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="payment_hash"',
+        '',
+        invoice.payment_hash,
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="date"',
+        '',
+        invoice.date,
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="file"; filename="half.pdf"',
+        'Content-Type: application/pdf',
+        '',
+        '%PDF-1.4\n',
+      ].join('\r\n'),
+    );
+    const storage = t.app.get(FileStorage);
+    const put = jest.spyOn(storage, 'put');
+    const logs = captureLogs();
+    let logged: Record<'error' | 'warn' | 'info', string[]>;
+    try {
+      const req = httpRequest(`${base()}/checkUploadedFile`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          // Announces 4 MiB of file; half of it is sent.
+          'Content-Length': String(head.length + 4 * 1024 * 1024),
+        },
+      });
+      req.on('error', () => undefined);
+      req.write(head);
+      req.write(Buffer.alloc(2 * 1024 * 1024, 0x20));
+      // The file is being written to storage when the client goes.
+      await eventually(() => Promise.resolve(expect(put).toHaveBeenCalled()));
+      await sleep(100);
+      req.destroy();
+      await eventually(async () => {
+        expect([
+          ...logs.messages('info'),
+          ...logs.messages('warn'),
+          ...logs.messages('error'),
+        ]).toContainEqual(expect.stringMatching(/pay-to-upload/));
+        await expectNoStrayFiles();
+      });
+      // The write was cut short by the client: the storage's put failed (and removed its partial file).
+      await expect(put.mock.results[0].value).rejects.toThrow();
+      await sleep(200);
+      logged = { error: logs.messages('error'), warn: logs.messages('warn'), info: logs.messages('info') };
+    } finally {
+      put.mockRestore();
+      logs.restore();
+    }
+    expect(logged.error).toEqual([]);
+    expect(logged.info.concat(logged.warn)).toContainEqual(expect.stringMatching(/went away/));
+    await expectNoStrayFiles();
+    expect(await uploadRows()).toBe(rowsBefore);
+    // The invoice was not used.
+    expect((await getSignedUrl({ payment_hash: invoice.payment_hash, date: invoice.date })).body).toEqual({
+      success: true,
+    });
+  });
+
+  it('answers a JSON body nested too deep with a sentence for a person', async () => {
+    const deep = `{"payment_hash": ${'['.repeat(40)}${']'.repeat(40)}, "date": "x"}`;
+    for (const path of ['/getSignedUrl', '/checkUploadedFile']) {
+      const res = await t.http().post(path).set('Content-Type', 'application/json').send(deep).expect(200);
+      expect({ path, body: res.body }).toEqual({
+        path,
+        body: { success: false, message: 'The request body is nested too deeply.' },
+      });
+    }
+    // The rest of the API keeps its error shape.
+    const api = await t
+      .http()
+      .post('/api/v1/payment-requests')
+      .set('Authorization', `Bearer ${org.key}`)
+      .set('Content-Type', 'application/json')
+      .send(`{"amount": "10", "currency": "EUR", "description": ${'['.repeat(40)}${']'.repeat(40)}}`)
+      .expect(422);
+    expect(api.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'description is nested deeper than 32 levels',
+    });
+  });
+
+  it('asks for payment_hash or date once when the form sends it twice', async () => {
+    const invoice = await paidInvoice();
+    const pair = { payment_hash: invoice.payment_hash, date: invoice.date };
+    for (const fieldsFirst of [true, false]) {
+      for (const twice of ['payment_hash', 'date'] as const) {
+        let req = t.http().post('/checkUploadedFile');
+        const addFields = () => {
+          req = req
+            .field('payment_hash', pair.payment_hash)
+            .field('date', pair.date)
+            .field(twice, pair[twice]);
+        };
+        if (fieldsFirst) addFields();
+        req = req.attach('file', PDF, 'twice.pdf');
+        if (!fieldsFirst) addFields();
+        const put = jest.spyOn(t.app.get(FileStorage), 'put');
+        try {
+          const res = await req.expect(200);
+          expect({ fieldsFirst, twice, body: res.body }).toEqual({
+            fieldsFirst,
+            twice,
+            body: { success: false, message: `Send ${twice} once.` },
+          });
+          // Sent before the file, the repeated field is refused before a byte of it is stored.
+          if (fieldsFirst) expect(put).not.toHaveBeenCalled();
+        } finally {
+          put.mockRestore();
+        }
+      }
+    }
+    await expectNoStrayFiles();
+    expect((await upload(pair)).body).toEqual(expect.objectContaining({ success: true }));
   });
 });

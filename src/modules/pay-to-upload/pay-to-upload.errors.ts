@@ -25,6 +25,7 @@ export const lightningUnavailable = () =>
   refuse('Lightning payments are unavailable right now; please try again in a few minutes.');
 export const missingField = (field: string) => refuse(`The field ${field} is missing.`);
 export const notText = (field: string) => refuse(`The field ${field} must be a string.`);
+export const sentTwice = (field: string) => refuse(`Send ${field} once.`);
 export const unknownInvoice = () => refuse('No invoice has this payment_hash; ask for a new invoice.');
 export const dateMismatch = () =>
   refuse('This date does not belong to this invoice; send the one received with it.');
@@ -38,6 +39,8 @@ export const tooManyFiles = () => refuse('Send one file per invoice.');
 export const fileTooLarge = (maxBytes: number) => refuse(`The file is larger than ${formatBytes(maxBytes)}.`);
 export const fileTypeRefused = () => refuse('Only PDF, JPEG and PNG files are accepted.');
 export const malformedForm = () => refuse('The upload form is malformed; please send it again.');
+export const uploadInterrupted = () => refuse('The upload was interrupted; please send it again.');
+export const nestedTooDeep = () => refuse('The request body is nested too deeply.');
 export const malformedJson = () => refuse('The request body is not valid JSON.');
 export const unexpectedFailure = () => refuse('Something went wrong on our side; please try again.');
 

@@ -1,10 +1,15 @@
 import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { LOGGER } from '../../common/logging/logger.js';
 import { LightningUnavailableError } from '../lightning/lightning-backend.js';
-import { lightningUnavailable, PayToUploadRefusal, unexpectedFailure } from './pay-to-upload.errors.js';
+import {
+  lightningUnavailable,
+  nestedTooDeep,
+  PayToUploadRefusal,
+  unexpectedFailure,
+} from './pay-to-upload.errors.js';
 
 export interface SeedFailure {
   success: false;
@@ -27,21 +32,23 @@ export class PayToUploadFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
-    const refusal = this.toRefusal(exception);
+    const refusal = this.toRefusal(exception, host.switchToHttp().getRequest<Request>());
     if (refusal.retryAfterSeconds !== undefined)
       res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
     const body: SeedFailure = { success: false, message: refusal.message };
     res.status(200).json(body);
   }
 
-  private toRefusal(exception: unknown): PayToUploadRefusal {
+  private toRefusal(exception: unknown, req: Request): PayToUploadRefusal {
     if (exception instanceof PayToUploadRefusal) return exception;
     if (exception instanceof LightningUnavailableError) {
       this.logger.warn({ err: exception }, 'pay-to-upload: Lightning backend unavailable');
       return lightningUnavailable();
     }
-    // The global input checks (text that is not Unicode, nesting too deep): their message is readable.
+    // The global input checks (text that is not Unicode, nesting too deep). A JSON body nested too deep
+    // is noted on the request by the body parsers; the API's message for it counts levels, not for a person.
     if (exception instanceof DomainError && exception.kind === 'unprocessable') {
+      if (req.inputFault?.problem === 'too_deep') return nestedTooDeep();
       return new PayToUploadRefusal(`${exception.message}.`);
     }
     this.logger.error({ err: exception }, 'pay-to-upload: unexpected error');

@@ -28,9 +28,11 @@ import {
   notPaidYet,
   notText,
   PayToUploadRefusal,
+  sentTwice,
   tooManyFiles,
   tooManyInvoices,
   unknownInvoice,
+  uploadInterrupted,
 } from './pay-to-upload.errors.js';
 
 export interface IssuedInvoice {
@@ -138,6 +140,8 @@ export class PayToUploadService {
         newKey: (fileName, type) => this.uploads.newUploadKey(organizationId, fileName, type),
       }),
       fileFilter: (request: Request, _file, accept) => {
+        const twice = fieldSentTwice(request.body);
+        if (twice) return accept(sentTwice(twice));
         const fields = sentFields(request.body);
         if (!fields) return accept(null, true);
         this.paidInvoice(fields.paymentHash, fields.date).then(
@@ -150,17 +154,27 @@ export class PayToUploadService {
       },
       limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12 },
     }).any();
-    const files = () => (req.files ?? []) as (Express.Multer.File & StoredPaidFile)[];
+    // Multer lists a file as soon as its part begins: one still being stored (or refused) has no key yet.
+    const files = () =>
+      ((req.files ?? []) as (Express.Multer.File & Partial<StoredPaidFile>)[]).filter(isStored);
     try {
       await runMulter(middleware, req, res, (err) => toRefusal(err, maxBytes));
     } catch (e) {
-      // Multer removes what it stored when it fails; a field refused after the parse leaves files behind.
+      // Multer removes what it stored when it fails (a file still being stored when the client goes, once
+      // stored); a field refused after the parse leaves files behind.
       await this.removeFiles(files());
+      if (!(e instanceof PayToUploadRefusal) && req.readableAborted) {
+        // A client going away is not the server's fault; whatever is answered, nobody reads it.
+        this.logger.info({ err: e }, 'pay-to-upload: the client went away during its upload');
+        throw uploadInterrupted();
+      }
       throw e;
     }
     const file = files()[0];
     try {
       if (!file) throw noFile();
+      const twice = fieldSentTwice(req.body);
+      if (twice) throw sentTwice(twice);
       const { paymentHash, date } = invoiceFields(req.body);
       // A settled invoice stays settled: checked before the file, it needs no second lookup (its single
       // use is the conditional UPDATE below).
@@ -237,6 +251,12 @@ export class PayToUploadService {
   }
 }
 
+function isStored(
+  file: Express.Multer.File & Partial<StoredPaidFile>,
+): file is Express.Multer.File & StoredPaidFile {
+  return typeof file.key === 'string';
+}
+
 function invoiceFields(body: unknown): { paymentHash: string; date: string } {
   const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const read = (name: string): string => {
@@ -248,6 +268,12 @@ function invoiceFields(body: unknown): { paymentHash: string; date: string } {
   const paymentHash = read('payment_hash').toLowerCase();
   const date = read('date');
   return { paymentHash, date };
+}
+
+/** An invoice field the form sent twice (multer reads a repeated field as the array of its values). */
+function fieldSentTwice(body: unknown): string | undefined {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  return ['payment_hash', 'date'].find((name) => Array.isArray(fields[name]));
 }
 
 /** Both invoice fields, when the form sent them (as text) before the file; else undefined. */
