@@ -776,6 +776,31 @@ describe('Pay-to-upload (seed 000)', () => {
     });
   });
 
+  it('says in plain words that a field holds broken characters (invalid UTF-8, a lone surrogate)', async () => {
+    const bodies = [
+      Buffer.concat([
+        Buffer.from('{"payment_hash": "'),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('", "date": "x"}'),
+      ]),
+      Buffer.from('{"payment_hash": "\\ud800", "date": "x"}'),
+    ];
+    for (const body of bodies) {
+      const res = await t
+        .http()
+        .post('/getSignedUrl')
+        .set('Content-Type', 'application/json')
+        // Sent as given: superagent would serialize a Buffer declared as JSON.
+        .serialize((b: unknown) => b as string)
+        .send(body)
+        .expect(200);
+      expect(res.body).toEqual({
+        success: false,
+        message: 'The field payment_hash holds broken characters.',
+      });
+    }
+  });
+
   it('asks for payment_hash or date once when the form sends it twice', async () => {
     const invoice = await paidInvoice();
     const pair = { payment_hash: invoice.payment_hash, date: invoice.date };

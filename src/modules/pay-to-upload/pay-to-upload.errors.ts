@@ -41,6 +41,7 @@ export const fileTypeRefused = () => refuse('Only PDF, JPEG and PNG files are ac
 export const malformedForm = () => refuse('The upload form is malformed; please send it again.');
 export const uploadInterrupted = () => refuse('The upload was interrupted; please send it again.');
 export const nestedTooDeep = () => refuse('The request body is nested too deeply.');
+export const brokenText = (field: string) => refuse(`The field ${field} holds broken characters.`);
 export const malformedJson = () => refuse('The request body is not valid JSON.');
 export const unexpectedFailure = () => refuse('Something went wrong on our side; please try again.');
 

@@ -6,6 +6,7 @@ import { LOGGER } from '../../common/logging/logger.js';
 import { LightningUnavailableError } from '../lightning/lightning-backend.js';
 import {
   lightningUnavailable,
+  brokenText,
   nestedTooDeep,
   PayToUploadRefusal,
   unexpectedFailure,
@@ -45,10 +46,11 @@ export class PayToUploadFilter implements ExceptionFilter {
       this.logger.warn({ err: exception }, 'pay-to-upload: Lightning backend unavailable');
       return lightningUnavailable();
     }
-    // The global input checks (text that is not Unicode, nesting too deep). A JSON body nested too deep
-    // is noted on the request by the body parsers; the API's message for it counts levels, not for a person.
+    // The global input checks (text that is not Unicode, nesting too deep), noted on the request by the
+    // body parsers: the API's messages for them speak of levels and surrogates, not to a person.
     if (exception instanceof DomainError && exception.kind === 'unprocessable') {
       if (req.inputFault?.problem === 'too_deep') return nestedTooDeep();
+      if (req.inputFault?.problem === 'invalid_unicode') return brokenText(req.inputFault.field);
       return new PayToUploadRefusal(`${exception.message}.`);
     }
     this.logger.error({ err: exception }, 'pay-to-upload: unexpected error');
