@@ -322,6 +322,25 @@ describe('Lightning for every payment request (dev backend, two replicas)', () =
     expect(paid).toMatchObject({ amountPaid: '10.00', amountDue: '0.00' });
   });
 
+  it('cancels an open invoice too close to its expiry to be handed out again when it issues the next', async () => {
+    const pr = await newRequest('15.00');
+    const first = (await issue(pr.id).expect(201)).body as LightningInvoiceBody;
+    await db.query(
+      `UPDATE lightning_payments SET expires_at = now() + interval '60 seconds' WHERE payment_hash = $1`,
+      [first.paymentHash],
+    );
+    const second = (await issue(pr.id).expect(201)).body as LightningInvoiceBody;
+    expect(second.paymentHash).not.toBe(first.paymentHash);
+    const listed = await states(pr.id);
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        { hash: first.paymentHash, state: 'cancelled', amount: '15.00' },
+        { hash: second.paymentHash, state: 'open', amount: '15.00' },
+      ]),
+    );
+    await settleRefused(first.paymentHash);
+  });
+
   it('cancels the open invoice of a cancelled request', async () => {
     const pr = await newRequest('20.00');
     const invoice = (await issue(pr.id).expect(201)).body as LightningInvoiceBody;

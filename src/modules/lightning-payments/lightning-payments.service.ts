@@ -92,9 +92,10 @@ export class LightningPaymentsService implements OnModuleInit {
       now,
     );
     if (found) return { payment: found, created: false };
-    // The open invoices for another amount can no longer be paid once this one is out (the payer would
-    // pay twice); one paid meanwhile is counted, and what is due read again.
-    if (await this.supersede(organizationId, paymentRequestId, asked.due)) {
+    // The open invoices not handed out again (another amount, or too little time left) can no longer
+    // be paid once this one is out (the payer would pay twice); one paid meanwhile is counted, and what
+    // is due read again.
+    if (await this.supersede(organizationId, paymentRequestId, asked.due, now)) {
       return this.issue(organizationId, paymentRequestId, now);
     }
     const { due, currency, description } = asked;
@@ -194,10 +195,18 @@ export class LightningPaymentsService implements OnModuleInit {
     await this.cancelAll(open.filter((p) => due === null || compareAmounts(p.amount, due) !== 0));
   }
 
-  /** Cancels the open invoices for another amount than `due`; true when one turned out paid. */
-  private async supersede(organizationId: string, paymentRequestId: string, due: string): Promise<boolean> {
+  /** Cancels the open invoices `issue` would not hand out again; true when one turned out paid. */
+  private async supersede(
+    organizationId: string,
+    paymentRequestId: string,
+    due: string,
+    now: Date,
+  ): Promise<boolean> {
     const open = await this.openOf(organizationId, paymentRequestId);
-    return this.cancelAll(open.filter((p) => compareAmounts(p.amount, due) !== 0));
+    const until = now.getTime() + REUSE_MIN_SECONDS * 1000;
+    return this.cancelAll(
+      open.filter((p) => compareAmounts(p.amount, due) !== 0 || p.expiresAt.getTime() <= until),
+    );
   }
 
   /** Cancels each at the backend, then closes it; one the backend says was paid is settled instead. */
