@@ -22,6 +22,8 @@ const ENV = {
   WEBHOOK_RETRY_SCHEDULE: '0,1,1',
 };
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+/** This run's mark, in descriptions the database (shared by the run's specs) sees once. */
+const RUN = Math.random().toString(36).slice(2, 10);
 
 interface LightningInvoiceBody {
   id: string;
@@ -114,10 +116,16 @@ describe('Lightning for every payment request (dev backend, two replicas)', () =
   });
 
   it('hands out the same open invoice again, also to two racing calls, rather than a second one to pay', async () => {
-    const pr = await newRequest('25.00');
+    const pr = await newRequest('25.00', 'EUR', `Race ${RUN}`);
     const [one, two] = await Promise.all([issue(pr.id, a), issue(pr.id, b)]);
     expect([one.status, two.status].sort()).toEqual([200, 201]);
     expect(one.body.paymentHash).toBe(two.body.paymentHash);
+    // Had both made one at the node, the loser's (never shown) is cancelled: one payable invoice.
+    const made = await db.query<{ payment_hash: string }[]>(
+      `SELECT payment_hash FROM lightning_dev_invoices WHERE description LIKE $1 AND cancelled_at IS NULL`,
+      [`%Race ${RUN}`],
+    );
+    expect(made.map((r) => r.payment_hash)).toEqual([one.body.paymentHash]);
     const again = await issue(pr.id).expect(200);
     expect(again.body.paymentHash).toBe(one.body.paymentHash);
     const list = await a

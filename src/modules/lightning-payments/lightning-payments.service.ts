@@ -80,7 +80,7 @@ export class LightningPaymentsService implements OnModuleInit {
    * No database connection is held while the rate source and the backend are asked (a slow LND must not
    * drain the pool). Two racing calls may both have an invoice made; the first to write it wins, under an
    * advisory lock per request, and the other hands out the winner's: its own invoice, never shown to
-   * anyone, expires unpaid.
+   * anyone, is cancelled.
    */
   async issue(organizationId: string, paymentRequestId: string, now = new Date()): Promise<Issued> {
     const asked = await this.amountDue(organizationId, paymentRequestId);
@@ -109,7 +109,7 @@ export class LightningPaymentsService implements OnModuleInit {
       expirySeconds: this.config.lightningPayments.invoiceExpirySeconds,
     });
 
-    return this.dataSource.transaction(async (manager) => {
+    const issued = await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
         ISSUE_LOCK_CLASS,
         paymentRequestId,
@@ -140,6 +140,9 @@ export class LightningPaymentsService implements OnModuleInit {
       );
       return { payment, created: true };
     });
+    // Lost the race: ours was never shown to anyone; cancelled so that it is not even payable.
+    if (!issued.created) await this.backend.cancelInvoice(invoice.paymentHash).catch(() => undefined);
+    return issued;
   }
 
   private async amountDue(
