@@ -1,41 +1,24 @@
-import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
+import {
+  bearer,
+  createStore as createCheckoutStore,
+  expectError,
+  expectFieldRefused,
+  ISO_MS,
+  postInvoice,
+  SEED_FIELDS,
+  SEED_RATES,
+  token,
+  UPUB,
+  UUID,
+  VPUB,
+  YPUB,
+  ZPUB,
+} from '../support/checkout.js';
 import { createOrganization, createTestApp, type TestApp, type TestOrganization } from '../test-app.js';
 
 /** Seed 003's invoices: the seed's object, addresses from the store's key, rates, races, tenancy. */
-const ZPUB =
-  'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
-const UPUB =
-  'upub5EFU65HtV5TeiSHmZZm7FUffBGy8UKeqp7vw43jYbvZPpoVsgU93oac7Wk3u6moKegAEWtGNF8DehrnHtv21XXEMYRUocHqguyjknFHYfgY';
-const YPUB =
-  'ypub6Ww3ibxVfGzLrAH1PNcjyAWenMTbbAosGNB6VvmSEgytSER9azLDWCxoJwW7Ke7icmizBMXrzBx9979FfaHxHcrArf3zbeJJJUZPf663zsP';
-const VPUB =
-  'vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc';
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const SEED_FIELDS = [
-  'id',
-  'store_id',
-  'amount',
-  'currency',
-  'status',
-  'success_redirect_url',
-  'error_redirect_url',
-  'created_at',
-  'updated_at',
-  'customer_email',
-  'btc_address',
-  'btc_amount',
-  'btc_rate',
-  'usd_amount',
-  'usd_rate',
-];
 const EXTRA_FIELDS = ['expires_at', 'payment_url', 'checkout_url', 'key_path'];
-// The seed's example: 1001.54 EUR at btc_rate 0.000045692133693556 and usd_rate 1.18 (DESIGN.md §7).
-const RATES = {
-  RATE_SOURCES: 'fixed',
-  FIXED_RATES: 'EUR_BTC=0.000045692133693556,EUR_USD=1.18,BTC_USD=25000',
-};
 const SEED_BODY = {
   amount: '1001.54',
   currency: 'EUR',
@@ -43,18 +26,6 @@ const SEED_BODY = {
   success_redirect_url: 'https://example.com/process/success',
   error_redirect_url: 'https://example.com/process/error',
 };
-const token = (key: string) => ({ Authorization: `Token ${key}` });
-const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-
-function expectError(res: Response, statusCode: number, code: string): void {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status: statusCode, code });
-  expect(res.body).toMatchObject({ statusCode, code, message: expect.any(String) });
-}
-
-function expectFieldRefused(res: Response, field: string): void {
-  expectError(res, 422, 'VALIDATION_FAILED');
-  expect((res.body.details as { field: string }[]).map((d) => d.field)).toContain(field);
-}
 
 describe('seed 003 /api/v1/checkout/stores/{store_id}/invoices', () => {
   let t: TestApp;
@@ -63,9 +34,9 @@ describe('seed 003 /api/v1/checkout/stores/{store_id}/invoices', () => {
   let org: TestOrganization;
 
   beforeAll(async () => {
-    t = await createTestApp(RATES);
+    t = await createTestApp(SEED_RATES);
     // A second instance on the same database, as a second replica behind a load balancer.
-    replica = await createTestApp(RATES);
+    replica = await createTestApp(SEED_RATES);
     db = t.app.get(DataSource);
   });
   afterAll(async () => {
@@ -76,17 +47,10 @@ describe('seed 003 /api/v1/checkout/stores/{store_id}/invoices', () => {
     org = await createOrganization(t);
   });
 
-  async function createStore(fields: object = {}, key = org.key): Promise<string> {
-    const res = await t
-      .http()
-      .post('/api/v1/checkout/stores')
-      .set(bearer(key))
-      .send({ name: 'Boutique', currency: 'EUR', derivationScheme: ZPUB, ...fields })
-      .expect(201);
-    return res.body.id as string;
-  }
+  const createStore = async (fields: object = {}, key = org.key) =>
+    (await createCheckoutStore(t, key, fields)).id;
   const invoice = (storeId: string, body: object = SEED_BODY, key = org.key, app = t) =>
-    app.http().post(`/api/v1/checkout/stores/${storeId}/invoices`).set(token(key)).send(body);
+    postInvoice(app, storeId, token(key), body);
   const getStore = async (storeId: string) =>
     (await t.http().get(`/api/v1/checkout/stores/${storeId}`).set(bearer(org.key)).expect(200)).body;
 

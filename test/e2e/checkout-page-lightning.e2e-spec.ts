@@ -1,8 +1,8 @@
 import bolt11 from 'bolt11';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { chromiumAvailable, itWithChromium, launchChromium } from '../support/browser.js';
+import { bearer, createStore, jsQR, postInvoice, SEED_RATES, VPUB, ZPUB } from '../support/checkout.js';
 import { startFakeLnd, type FakeLnd } from '../support/fake-lnd.js';
 import {
   createOrganization,
@@ -17,22 +17,12 @@ import {
  * is due, its refusals, and in a real Chromium the choice, the QR code, the BOLT #11, the payment settled
  * at the (dev) node and the page turning paid, under the page's unchanged CSP.
  */
-const VPUB =
-  'vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc';
-const ZPUB =
-  'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
 const REGTEST = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, validWitnessVersions: [0] };
 const ENV = {
-  RATE_SOURCES: 'fixed',
-  FIXED_RATES: 'EUR_BTC=0.000045692133693556,EUR_USD=1.18,BTC_USD=25000',
+  ...SEED_RATES,
   LIGHTNING_POLL_SECONDS: '1',
 };
 const MISSING = '6f1c0a52-3b1e-4d7a-9a51-0d8c3e2b7f10';
-const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-
-// jsQR is CommonJS (module.exports = the function); its typings say `export default`.
-type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
-const jsQR = createRequire(import.meta.url)('jsqr') as JsQr;
 
 /**
  * The server's QR code as a camera would read it: qr-svg.ts draws one unit square per dark module
@@ -73,24 +63,17 @@ function invoices(t: () => TestApp) {
         org = await createOrganization(t(), 'Lightning checkout SARL');
         keys = [VPUB, ZPUB];
       }
-      const store = await t()
-        .http()
-        .post('/api/v1/checkout/stores')
-        .set(bearer(org.key))
-        .send({ name: 'Boutique Éclair', currency: 'EUR', derivationScheme: keys.shift() })
-        .expect(201);
-      const res = await t()
-        .http()
-        .post(`/api/v1/checkout/stores/${store.body.id}/invoices`)
-        .set(bearer(org.key))
-        .send({
-          amount: '1001.54',
-          customer_email: 'customer@example.com',
-          success_redirect_url: null,
-          ...body,
-        })
-        .expect(201);
-      return { ...(res.body as { id: string; checkout_url: string }), storeId: store.body.id as string };
+      const store = await createStore(t(), org.key, {
+        name: 'Boutique Éclair',
+        derivationScheme: keys.shift(),
+      });
+      const res = await postInvoice(t(), store.id, bearer(org.key), {
+        amount: '1001.54',
+        customer_email: 'customer@example.com',
+        success_redirect_url: null,
+        ...body,
+      }).expect(201);
+      return { ...(res.body as { id: string; checkout_url: string }), storeId: store.id };
     },
   };
 }

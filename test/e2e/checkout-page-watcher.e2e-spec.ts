@@ -1,7 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { chromiumAvailable, itWithChromium, launchChromium } from '../support/browser.js';
+import {
+  createStore,
+  DUE_SATS,
+  postInvoice,
+  SEED_RATES,
+  startStoreSite,
+  token,
+  VPUB,
+} from '../support/checkout.js';
 import { FakeEsplora } from '../support/fake-esplora.js';
 import { createOrganization, createTestApp, type TestApp, type TestOrganization } from '../test-app.js';
 
@@ -11,23 +18,6 @@ import { createOrganization, createTestApp, type TestApp, type TestOrganization 
  * 127.0.0.1 (mempool first, then mined), the watcher (polling every second) records it, and the page
  * says the payment was detected, then sends the customer to success_redirect_url.
  */
-const VPUB =
-  'vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc';
-/** 1001.54 EUR at the seed's rate: 0.04576250 BTC. */
-const DUE_SATS = 4_576_250;
-const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-
-async function startStoreSite(): Promise<{ server: Server; url: string; hits: string[] }> {
-  const hits: string[] = [];
-  const server = createServer((req, res) => {
-    hits.push(req.url ?? '');
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end('<!doctype html><title>Store</title><h1>Back at the store</h1>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
-}
-
 describe('checkout page + chain watcher', () => {
   let esplora: FakeEsplora;
   let t: TestApp;
@@ -43,8 +33,7 @@ describe('checkout page + chain watcher', () => {
       {
         ESPLORA_URL_TESTNET: esplora.url, // its store is testnet; the run's other invoices are not its business
         CHAIN_POLL_SECONDS: '1',
-        RATE_SOURCES: 'fixed',
-        FIXED_RATES: 'EUR_BTC=0.000045692133693556,EUR_USD=1.18,BTC_USD=25000',
+        ...SEED_RATES,
       },
       { listen: true },
     );
@@ -62,23 +51,13 @@ describe('checkout page + chain watcher', () => {
   itWithChromium(
     'shows "payment detected" for a mempool payment, then redirects to success_redirect_url once mined',
     async () => {
-      const store = await t
-        .http()
-        .post('/api/v1/checkout/stores')
-        .set(bearer(org.key))
-        .send({ name: 'Boutique', currency: 'EUR', derivationScheme: VPUB, confirmations: 1 })
-        .expect(201);
-      const created = await t
-        .http()
-        .post(`/api/v1/checkout/stores/${store.body.id}/invoices`)
-        .set({ Authorization: `Token ${org.key}` })
-        .send({
-          amount: '1001.54',
-          currency: 'EUR',
-          success_redirect_url: `${site.url}/process/success?order=7`,
-          error_redirect_url: `${site.url}/process/error`,
-        })
-        .expect(201);
+      const store = await createStore(t, org.key, { derivationScheme: VPUB, confirmations: 1 });
+      const created = await postInvoice(t, store.id, token(org.key), {
+        amount: '1001.54',
+        currency: 'EUR',
+        success_redirect_url: `${site.url}/process/success?order=7`,
+        error_redirect_url: `${site.url}/process/error`,
+      }).expect(201);
       const invoice = created.body as {
         id: string;
         btc_address: string;
@@ -118,8 +97,8 @@ describe('checkout page + chain watcher', () => {
       expect(site.hits).toEqual(['/process/success?order=7']);
       const seed = await t
         .http()
-        .get(`/api/v1/checkout/stores/${store.body.id}/invoices/${invoice.id}`)
-        .set({ Authorization: `Token ${org.key}` })
+        .get(`/api/v1/checkout/stores/${store.id}/invoices/${invoice.id}`)
+        .set(token(org.key))
         .expect(200);
       expect(seed.body.status).toBe('PAID');
       await context.close();

@@ -1,9 +1,16 @@
-import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { chromiumAvailable, itWithChromium, launchChromium } from '../support/browser.js';
+import {
+  bearer,
+  createStore,
+  jsQR,
+  postInvoice,
+  SEED_RATES,
+  startStoreSite,
+  VPUB,
+  ZPUB,
+} from '../support/checkout.js';
 import { createOrganization, createTestApp, type TestApp, type TestOrganization } from '../test-app.js';
 
 /**
@@ -11,19 +18,6 @@ import { createOrganization, createTestApp, type TestApp, type TestOrganization 
  * phone would read it, the copy button, the countdown, the language, the live status that sends the
  * customer back to the store once a charge covers the invoice, and a policy that lets nothing else run.
  */
-const VPUB =
-  'vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc';
-const ZPUB =
-  'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
-const RATES = {
-  RATE_SOURCES: 'fixed',
-  FIXED_RATES: 'EUR_BTC=0.000045692133693556,EUR_USD=1.18,BTC_USD=25000',
-};
-// jsQR is CommonJS (module.exports = the function); its typings say `export default`.
-type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
-const jsQR = createRequire(import.meta.url)('jsqr') as JsQr;
-const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-
 interface Invoice {
   id: string;
   amount: string;
@@ -31,18 +25,6 @@ interface Invoice {
   btc_address: string;
   payment_url: string;
   checkout_url: string;
-}
-
-/** The merchant's site the customer is sent back to: a real server on loopback. */
-async function startStoreSite(): Promise<{ server: Server; url: string; hits: string[] }> {
-  const hits: string[] = [];
-  const server = createServer((req, res) => {
-    hits.push(req.url ?? '');
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end('<!doctype html><title>Store</title><h1>Back at the store</h1>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
 }
 
 describe('hosted checkout page /checkout/{invoice_id}', () => {
@@ -54,7 +36,7 @@ describe('hosted checkout page /checkout/{invoice_id}', () => {
   let site: Awaited<ReturnType<typeof startStoreSite>>;
 
   beforeAll(async () => {
-    t = await createTestApp(RATES, { listen: true });
+    t = await createTestApp(SEED_RATES, { listen: true });
     db = t.app.get(DataSource);
     base = t.config.publicUrl;
     site = await startStoreSite();
@@ -74,24 +56,14 @@ describe('hosted checkout page /checkout/{invoice_id}', () => {
       org = await createOrganization(t, 'Checkout page SARL');
       keys = [VPUB, ZPUB];
     }
-    const store = await t
-      .http()
-      .post('/api/v1/checkout/stores')
-      .set(bearer(org.key))
-      .send({ name: storeName, currency: 'EUR', derivationScheme: keys.shift() })
-      .expect(201);
-    const res = await t
-      .http()
-      .post(`/api/v1/checkout/stores/${store.body.id}/invoices`)
-      .set(bearer(org.key))
-      .send({
-        amount: '1001.54',
-        customer_email: 'customer@example.com',
-        success_redirect_url: `${site.url}/process/success?order=42`,
-        error_redirect_url: `${site.url}/process/error`,
-        ...body,
-      })
-      .expect(201);
+    const store = await createStore(t, org.key, { name: storeName, derivationScheme: keys.shift() });
+    const res = await postInvoice(t, store.id, bearer(org.key), {
+      amount: '1001.54',
+      customer_email: 'customer@example.com',
+      success_redirect_url: `${site.url}/process/success?order=42`,
+      error_redirect_url: `${site.url}/process/error`,
+      ...body,
+    }).expect(201);
     return res.body as Invoice;
   }
 

@@ -1,38 +1,26 @@
-import type { Response } from 'supertest';
+import {
+  bearer,
+  expectError,
+  expectFieldRefused,
+  ISO_MS,
+  UPUB,
+  UUID,
+  YPUB,
+  ZPUB,
+} from '../support/checkout.js';
 import { createOrganization, createTestApp, type TestApp, type TestOrganization } from '../test-app.js';
 
 /** Bitcoin checkout stores: the account key, its network and script type, terms, scopes, tenancy. */
-const ZPUB =
-  'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
 const ZPUB_AS_XPUB =
   'xpub6CatWdiZiodmUeTDp8LT5or8nmbKNcuyvz7WyksVFkKB4RHwCD3XyuvPEbvqAQY3rAPshWcMLoP2fMFMKHPJ4ZeZXYVUhLv1VMrjPC7PW6V';
 const ZPRV =
   'zprvAdG4iTXWBoARxkkzNpNh8r6Qag3irQB8PzEMkAFeTRXxHpbF9z4QgEvBRmfvqWvGp42t42nvgGpNgYSJA9iefm1yYNZKEm7z6qUWCroSQnE';
-const UPUB =
-  'upub5EFU65HtV5TeiSHmZZm7FUffBGy8UKeqp7vw43jYbvZPpoVsgU93oac7Wk3u6moKegAEWtGNF8DehrnHtv21XXEMYRUocHqguyjknFHYfgY';
-const YPUB =
-  'ypub6Ww3ibxVfGzLrAH1PNcjyAWenMTbbAosGNB6VvmSEgytSER9azLDWCxoJwW7Ke7icmizBMXrzBx9979FfaHxHcrArf3zbeJJJUZPf663zsP';
 // The BIP84 testnet account (vpub5Y6cjg…) as a tpub.
 const TPUB_BIP84 =
   'tpubDC8msFGeGuwnKG9Upg7DM2b4DaRqg3CUZa5g8v2SRQ6K4NSkxUgd7HsL2XVWbVm39yBA4LAxysQAm397zwQSQoQgewGiYZqrA9DsP4zbQ1M';
 // The BIP84 zpub under the Zpub (multisig) version bytes.
 const ZPUB_MULTISIG =
   'Zpub739WFCnqb8H6bozqRWNgL4NwrVvUUDaa5UodTovoPXuLnoVJTvkwKA6b5ioUif4ntuhU53ob9LUdZ66F3uNGoX8S6gzjGa1yvYFtkDRknR2';
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-
-function expectError(res: Response, statusCode: number, code: string): void {
-  expect({ status: res.status, code: res.body.code }).toEqual({ status: statusCode, code });
-  expect(res.body).toMatchObject({ statusCode, code, message: expect.any(String) });
-}
-
-function expectFieldRefused(res: Response, field: string, message?: RegExp): void {
-  expectError(res, 422, 'VALIDATION_FAILED');
-  const details = res.body.details as { field: string; messages: string[] }[];
-  expect(details.map((d) => d.field)).toContain(field);
-  if (message) expect(details.find((d) => d.field === field)?.messages.join(' ')).toMatch(message);
-}
 
 describe('checkout stores /api/v1/checkout/stores', () => {
   let t: TestApp;

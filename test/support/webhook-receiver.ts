@@ -74,16 +74,25 @@ export class Receiver {
   }
 }
 
+/**
+ * Polls `probe` until it answers something other than undefined. A probe that throws is tried again
+ * (a request racing the writer it waits for); the last error is in the timeout's message.
+ */
 export async function until<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let last: string | undefined;
   for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (e) {
+      last = e instanceof Error ? e.message : JSON.stringify(e);
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
