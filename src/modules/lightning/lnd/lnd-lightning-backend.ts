@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Agent, request, type RequestOptions } from 'node:https';
+import { Agent } from 'node:https';
 import { decode as decodeBolt11 } from 'light-bolt11-decoder';
+import { boundedRequest, BoundedRequestError } from '../../../common/http/bounded-request.js';
 import type { LightningConfig } from '../../../config/app-config.js';
 import {
   checkInvoiceRequest,
@@ -120,57 +121,31 @@ export class LndLightningBackend extends LightningBackend {
   }
 
   /** One exchange with LND, which must end (connect, TLS, headers, body) within LND_TIMEOUT_SECONDS. */
-  private call(method: 'GET' | 'POST', path: string, json?: unknown): Promise<LndAnswer> {
-    const url = new URL(this.settings.restUrl + path);
-    const payload = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
-    const options: RequestOptions = {
-      method,
-      agent: this.agent,
-      headers: {
-        'Grpc-Metadata-macaroon': this.macaroonHex,
-        accept: 'application/json',
-        ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-      },
-    };
-    return new Promise<LndAnswer>((resolve, reject) => {
-      let done = false;
-      const finish = (error: string | undefined, answer?: LndAnswer) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        if (error !== undefined) {
-          req.destroy();
-          reject(new LightningUnavailableError(`LND at ${this.settings.restUrl} ${error}`));
-        } else resolve(answer!);
-      };
-      const req = request(url, options, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) finish(`answered more than ${MAX_BODY_BYTES} bytes`);
-          else chunks.push(chunk);
-        });
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown;
-          try {
-            body = text === '' ? undefined : JSON.parse(text);
-          } catch {
-            finish(`answered HTTP ${res.statusCode ?? '?'} with a body that is not JSON`);
-            return;
-          }
-          finish(undefined, { status: res.statusCode ?? 0, body });
-        });
-        res.on('error', (err: Error) => finish(`broke off its answer (${err.message})`));
+  private async call(method: 'GET' | 'POST', path: string, json?: unknown): Promise<LndAnswer> {
+    let answer;
+    try {
+      answer = await boundedRequest(new URL(this.settings.restUrl + path), {
+        method,
+        agent: this.agent,
+        headers: { 'Grpc-Metadata-macaroon': this.macaroonHex },
+        body: json === undefined ? undefined : Buffer.from(JSON.stringify(json)),
+        timeoutMs: this.timeoutMs,
+        maxBodyBytes: MAX_BODY_BYTES,
       });
-      const timer = setTimeout(
-        () => finish(`did not answer within ${this.timeoutMs / 1000} s`),
-        this.timeoutMs,
+    } catch (e) {
+      if (!(e instanceof BoundedRequestError)) throw e;
+      const reason = e.connectError ? describeConnectError(e.connectError) : e.message;
+      throw new LightningUnavailableError(`LND at ${this.settings.restUrl} ${reason}`);
+    }
+    let body: unknown;
+    try {
+      body = answer.text === '' ? undefined : JSON.parse(answer.text);
+    } catch {
+      throw new LightningUnavailableError(
+        `LND at ${this.settings.restUrl} answered HTTP ${answer.status} with a body that is not JSON`,
       );
-      req.on('error', (err: Error & { code?: string }) => finish(describeConnectError(err)));
-      req.end(payload);
-    });
+    }
+    return { status: answer.status, body };
   }
 }
 
