@@ -32,8 +32,8 @@ import { loadConfig } from '../src/config/app-config.js';
 import {
   LightningWatcherService,
   OPEN_PER_RUN,
-  type WatchRun,
 } from '../src/modules/lightning-payments/lightning-watcher.service.js';
+import { positive, untilRun } from './watcher-bench.js';
 
 const HISTORY = 100_000;
 const PAID_SHARE = 0.01;
@@ -84,15 +84,6 @@ export async function runLightningWatcherBench(options: {
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** The boot's own run may hold the lock a moment. */
-async function untilRun(run: () => Promise<WatchRun>): Promise<WatchRun> {
-  for (;;) {
-    const result = await run();
-    if (result.skipped !== 'locked') return result;
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -151,12 +142,6 @@ async function seed(databaseUrl: string, open: number, log: (line: string) => vo
   } finally {
     await client.end();
   }
-}
-
-function positive(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a whole number > 0`);
-  return value;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -30,10 +30,7 @@ import { AppModule } from '../src/app.module.js';
 import { setupApp } from '../src/app.setup.js';
 import { createLogger } from '../src/common/logging/logger.js';
 import { loadConfig } from '../src/config/app-config.js';
-import {
-  ChainWatcherService,
-  type CycleResult,
-} from '../src/modules/checkout/watcher/chain-watcher.service.js';
+import { ChainWatcherService } from '../src/modules/checkout/watcher/chain-watcher.service.js';
 import { BenchEsplora } from './fake-esplora-server.js';
 
 const HISTORY = 100_000;
@@ -101,11 +98,11 @@ export async function runWatcherBench(options: {
   }
 }
 
-/** The boot's own cycle may hold the lock a moment. */
-async function untilRun(run: () => Promise<CycleResult>): Promise<CycleResult> {
+/** A poller's run, again until it is not skipped as locked: the boot's own run may hold the lock a moment. */
+export async function untilRun<R extends { skipped?: string }>(run: () => Promise<R>): Promise<R> {
   for (;;) {
     const result = await run();
-    if (!result.skipped) return result;
+    if (result.skipped !== 'locked') return result;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -169,7 +166,7 @@ async function seed(databaseUrl: string, open: number, log: (line: string) => vo
   }
 }
 
-function positive(name: string, fallback: number): number {
+export function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a whole number > 0`);
   return value;
